@@ -1,0 +1,96 @@
+/**
+ * defineService(): the one object from which bosun derives HTTP routes, MCP tools,
+ * RPC subjects, job workers, schedules and registry entries. It is validated here, at
+ * definition time, so a bad definition fails on import with a coded error that names
+ * the problem (BOSUN_DEFINITION_INVALID), not at the first request.
+ */
+import type { z } from 'zod';
+import { coreErrors } from '../errors/core.errors.js';
+import type { EventsSpec, PromptSpec, ResourceSpec } from './extras.js';
+import type { AnyJob, ScheduleSpec } from './job.js';
+import type { AnyOperation } from './operation.js';
+import { validateDefinition } from './validate-definition.js';
+
+export interface ServiceSpec<
+  Ops extends Record<string, AnyOperation> = Record<string, AnyOperation>,
+  Jobs extends Record<string, AnyJob> = Record<string, AnyJob>,
+  Env extends z.ZodObject = z.ZodObject,
+> {
+  /** kebab-case, unique on the platform: `users`, `voice-gen`. */
+  name: string;
+  version?: string;
+  description?: string;
+  /** The service's own environment variables, merged with bosun's. */
+  env?: Env;
+  operations?: Ops;
+  jobs?: Jobs;
+  schedules?: Record<string, ScheduleSpec>;
+  events?: EventsSpec;
+  resources?: Record<string, ResourceSpec>;
+  prompts?: Record<string, PromptSpec>;
+  /** SQL migrations of the service's own schema, applied in order at start. */
+  migrations?: ReadonlyArray<{ name: string; sql: string }>;
+}
+
+export interface ServiceDefinition<
+  Ops extends Record<string, AnyOperation> = Record<string, AnyOperation>,
+  Jobs extends Record<string, AnyJob> = Record<string, AnyJob>,
+  Env extends z.ZodObject = z.ZodObject,
+> {
+  readonly kind: 'service';
+  readonly name: string;
+  readonly version: string;
+  readonly description: string | undefined;
+  readonly env: Env | undefined;
+  readonly operations: Ops;
+  readonly jobs: Jobs;
+  readonly schedules: Readonly<Record<string, Required<Pick<ScheduleSpec, 'cron' | 'job'>> & ScheduleSpec>>;
+  readonly events: Required<EventsSpec>;
+  readonly resources: Readonly<Record<string, ResourceSpec>>;
+  readonly prompts: Readonly<Record<string, PromptSpec>>;
+  readonly migrations: ReadonlyArray<{ name: string; sql: string }>;
+}
+
+export type AnyService = ServiceDefinition<Record<string, AnyOperation>, Record<string, AnyJob>, z.ZodObject>;
+
+/**
+ * Declares a service. Throws BOSUN_DEFINITION_INVALID listing every problem found.
+ * @example
+ * export const hello = defineService({ name: 'hello', operations: { greet } });
+ */
+export function defineService<
+  Ops extends Record<string, AnyOperation> = {},
+  Jobs extends Record<string, AnyJob> = {},
+  Env extends z.ZodObject = z.ZodObject<{}>,
+>(spec: ServiceSpec<Ops, Jobs, Env>): ServiceDefinition<Ops, Jobs, Env> {
+  const schedules: Record<string, ScheduleSpec & { cron: string; job: string }> = {};
+  for (const [name, s] of Object.entries(spec.schedules ?? {})) schedules[name] = { ...s, job: s.job ?? name };
+  const definition: ServiceDefinition<Ops, Jobs, Env> = {
+    kind: 'service',
+    name: spec.name,
+    version: spec.version ?? '0.0.0',
+    description: spec.description,
+    env: spec.env,
+    operations: spec.operations ?? ({} as Ops),
+    jobs: spec.jobs ?? ({} as Jobs),
+    schedules,
+    events: { publishes: spec.events?.publishes ?? {}, subscribes: spec.events?.subscribes ?? {} },
+    resources: spec.resources ?? {},
+    prompts: spec.prompts ?? {},
+    migrations: spec.migrations ?? [],
+  };
+  const problems = validateDefinition(definition);
+  if (problems.length > 0) {
+    throw coreErrors.create(
+      'BOSUN_DEFINITION_INVALID',
+      `Service "${spec.name}" has ${problems.length} problem(s): ${problems.join('; ')}`,
+      { meta: { problems } },
+    );
+  }
+  return definition;
+}
+
+/** The typed client of a service: each operation as an async function of its input. */
+export type ClientOf<S> = S extends ServiceDefinition<infer Ops, any, any>
+  ? { [K in keyof Ops]: (input: z.input<Ops[K]['input']>) => Promise<z.output<Ops[K]['output']>> }
+  : never;

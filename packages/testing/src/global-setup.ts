@@ -1,0 +1,2 @@
+// Replaced by the @bosun/testing implementation.
+export default async function setup(): Promise<void> {}
