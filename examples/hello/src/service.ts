@@ -1,4 +1,4 @@
-import { defineService, operation, type ClientOf } from '@bosun/core';
+import { type ClientOf, defineService, operation } from '@bosun/core';
 import { z } from 'zod';
 
 export const hello = defineService({

@@ -35,7 +35,7 @@ export type {
   ResourceSpec,
 } from './definition/extras.js';
 export { defineService } from './definition/define-service.js';
-export type { AnyService, ClientOf, ServiceDefinition, ServiceSpec } from './definition/define-service.js';
+export type { AnyService, ClientOf, ServiceDefinition, ServiceSpec } from './definition/service-definition.js';
 export { normaliseRoute, pathParams } from './definition/validate-definition.js';
 export { getOperation, invoke } from './definition/invoke.js';
 export type {

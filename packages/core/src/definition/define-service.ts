@@ -6,52 +6,10 @@
  */
 import type { z } from 'zod';
 import { coreErrors } from '../errors/core.errors.js';
-import type { EventsSpec, PromptSpec, ResourceSpec } from './extras.js';
 import type { AnyJob, ScheduleSpec } from './job.js';
 import type { AnyOperation } from './operation.js';
+import type { ServiceDefinition, ServiceSpec } from './service-definition.js';
 import { validateDefinition } from './validate-definition.js';
-
-export interface ServiceSpec<
-  Ops extends Record<string, AnyOperation> = Record<string, AnyOperation>,
-  Jobs extends Record<string, AnyJob> = Record<string, AnyJob>,
-  Env extends z.ZodObject = z.ZodObject,
-> {
-  /** kebab-case, unique on the platform: `users`, `voice-gen`. */
-  name: string;
-  version?: string;
-  description?: string;
-  /** The service's own environment variables, merged with bosun's. */
-  env?: Env;
-  operations?: Ops;
-  jobs?: Jobs;
-  schedules?: Record<string, ScheduleSpec>;
-  events?: EventsSpec;
-  resources?: Record<string, ResourceSpec>;
-  prompts?: Record<string, PromptSpec>;
-  /** SQL migrations of the service's own schema, applied in order at start. */
-  migrations?: ReadonlyArray<{ name: string; sql: string }>;
-}
-
-export interface ServiceDefinition<
-  Ops extends Record<string, AnyOperation> = Record<string, AnyOperation>,
-  Jobs extends Record<string, AnyJob> = Record<string, AnyJob>,
-  Env extends z.ZodObject = z.ZodObject,
-> {
-  readonly kind: 'service';
-  readonly name: string;
-  readonly version: string;
-  readonly description: string | undefined;
-  readonly env: Env | undefined;
-  readonly operations: Ops;
-  readonly jobs: Jobs;
-  readonly schedules: Readonly<Record<string, Required<Pick<ScheduleSpec, 'cron' | 'job'>> & ScheduleSpec>>;
-  readonly events: Required<EventsSpec>;
-  readonly resources: Readonly<Record<string, ResourceSpec>>;
-  readonly prompts: Readonly<Record<string, PromptSpec>>;
-  readonly migrations: ReadonlyArray<{ name: string; sql: string }>;
-}
-
-export type AnyService = ServiceDefinition<Record<string, AnyOperation>, Record<string, AnyJob>, z.ZodObject>;
 
 /**
  * Declares a service. Throws BOSUN_DEFINITION_INVALID listing every problem found.
@@ -64,7 +22,8 @@ export function defineService<
   Env extends z.ZodObject = z.ZodObject<{}>,
 >(spec: ServiceSpec<Ops, Jobs, Env>): ServiceDefinition<Ops, Jobs, Env> {
   const schedules: Record<string, ScheduleSpec & { cron: string; job: string }> = {};
-  for (const [name, s] of Object.entries(spec.schedules ?? {})) schedules[name] = { ...s, job: s.job ?? name };
+  for (const [name, s] of Object.entries(spec.schedules ?? {}))
+    schedules[name] = { ...s, job: s.job ?? name };
   const definition: ServiceDefinition<Ops, Jobs, Env> = {
     kind: 'service',
     name: spec.name,
@@ -89,8 +48,3 @@ export function defineService<
   }
   return definition;
 }
-
-/** The typed client of a service: each operation as an async function of its input. */
-export type ClientOf<S> = S extends ServiceDefinition<infer Ops, any, any>
-  ? { [K in keyof Ops]: (input: z.input<Ops[K]['input']>) => Promise<z.output<Ops[K]['output']>> }
-  : never;

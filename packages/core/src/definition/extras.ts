@@ -36,7 +36,9 @@ export interface ResourceSpec<C = any> {
   mimeType?: string;
   read: (params: Record<string, string>, ctx: OperationContext<C>) => Promise<unknown> | unknown;
   /** Lists concrete URIs for a template. */
-  list?: (ctx: OperationContext<C>) => Promise<Array<{ uri: string; name: string }>> | Array<{ uri: string; name: string }>;
+  list?: (
+    ctx: OperationContext<C>,
+  ) => Promise<Array<{ uri: string; name: string }>> | Array<{ uri: string; name: string }>;
 }
 
 export interface PromptMessage {

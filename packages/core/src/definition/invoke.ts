@@ -12,8 +12,8 @@ import type { BosunError } from '../errors/bosun-error.js';
 import { coreErrors } from '../errors/core.errors.js';
 import { describeIssues, toBosunError, validationError, zodIssues } from '../errors/normalize-error.js';
 import type { OperationContext } from './context.js';
-import type { AnyService } from './define-service.js';
 import type { AnyOperation } from './operation.js';
+import type { AnyService } from './service-definition.js';
 
 export function getOperation(service: AnyService, name: string): AnyOperation {
   const op = Object.hasOwn(service.operations, name) ? service.operations[name] : undefined;
@@ -40,7 +40,8 @@ export async function invoke(
   }
   const parsed = await op.input.safeParseAsync(input);
   if (!parsed.success) throw validationError(parsed.error);
-  if (ctx.signal.aborted) throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
+  if (ctx.signal.aborted)
+    throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
   let result: unknown;
   try {
     result = await op.handler(parsed.data, ctx);

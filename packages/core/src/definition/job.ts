@@ -28,7 +28,8 @@ export interface JobContext<C = Readonly<Record<string, unknown>>> extends Opera
   job: { id: string; name: string; attempt: number; retryLimit: number };
 }
 
-export interface JobSpec<D extends z.ZodType, R = unknown, C = Readonly<Record<string, unknown>>> extends JobOptions {
+export interface JobSpec<D extends z.ZodType, R = unknown, C = Readonly<Record<string, unknown>>>
+  extends JobOptions {
   data: D;
   description?: string;
   handler: (data: z.output<D>, ctx: JobContext<C>) => Promise<R> | R;

@@ -16,7 +16,12 @@ export interface McpToolOptions {
   title?: string;
   description?: string;
   /** Override annotations; defaults come from the HTTP method (GET: readOnly, DELETE: destructive). */
-  annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean };
+  annotations?: {
+    readOnlyHint?: boolean;
+    destructiveHint?: boolean;
+    idempotentHint?: boolean;
+    openWorldHint?: boolean;
+  };
 }
 
 export interface LongRunningOptions {
@@ -26,7 +31,11 @@ export interface LongRunningOptions {
   waitMs?: number;
 }
 
-export interface OperationSpec<I extends z.ZodType, O extends z.ZodType, C = Readonly<Record<string, unknown>>> {
+export interface OperationSpec<
+  I extends z.ZodType,
+  O extends z.ZodType,
+  C = Readonly<Record<string, unknown>>,
+> {
   input: I;
   output: O;
   title?: string;

@@ -3,7 +3,7 @@
  * them all. Names follow the rules transports need: service names become NATS subject
  * tokens and hostnames, operation names become MCP tool names and GraphQL fields.
  */
-import type { AnyService } from './define-service.js';
+import type { AnyService } from './service-definition.js';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const OPERATION_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
@@ -29,24 +29,31 @@ export function validateDefinition(service: AnyService): string[] {
       if (!ROUTE.test(op.http)) {
         problems.push(`operation "${name}": http route "${op.http}" must look like "POST /things/:id"`);
       } else if (routes.has(route)) {
-        problems.push(`operation "${name}": http route "${op.http}" is already used by "${routes.get(route)}"`);
+        problems.push(
+          `operation "${name}": http route "${op.http}" is already used by "${routes.get(route)}"`,
+        );
       } else {
         routes.set(route, name);
         for (const param of pathParams(op.http)) {
           const shape = objectShape(op.input);
           if (shape && !(param in shape)) {
-            problems.push(`operation "${name}": path parameter ":${param}" is not a field of its input schema`);
+            problems.push(
+              `operation "${name}": path parameter ":${param}" is not a field of its input schema`,
+            );
           }
         }
       }
     }
     if (op.mcp !== false) {
       const tool = typeof op.mcp === 'object' && op.mcp.name ? op.mcp.name : name;
-      if (tools.has(tool)) problems.push(`operation "${name}": MCP tool name "${tool}" is already used by "${tools.get(tool)}"`);
+      if (tools.has(tool))
+        problems.push(`operation "${name}": MCP tool name "${tool}" is already used by "${tools.get(tool)}"`);
       tools.set(tool, name);
     }
     if (op.longRunning && !(op.longRunning.job in service.jobs)) {
-      problems.push(`operation "${name}": longRunning job "${op.longRunning.job}" is not a job of this service`);
+      problems.push(
+        `operation "${name}": longRunning job "${op.longRunning.job}" is not a job of this service`,
+      );
     }
   }
   for (const [name, j] of Object.entries(service.jobs)) {
@@ -64,12 +71,15 @@ export function validateDefinition(service: AnyService): string[] {
     if (fields.length < 5 || fields.length > 6 || !fields.every((f) => CRON_FIELD.test(f))) {
       problems.push(`schedule "${name}": cron "${s.cron}" must have 5 or 6 fields, e.g. "*/15 * * * *"`);
     }
-    if (s.tz !== undefined && !isTimeZone(s.tz)) problems.push(`schedule "${name}": unknown time zone "${s.tz}"`);
+    if (s.tz !== undefined && !isTimeZone(s.tz))
+      problems.push(`schedule "${name}": unknown time zone "${s.tz}"`);
   }
   const uris = new Map<string, string>();
   for (const [name, r] of Object.entries(service.resources)) {
-    if (!/^[a-z][a-z0-9+.-]*:\/\//.test(r.uri)) problems.push(`resource "${name}": uri "${r.uri}" needs a scheme, e.g. "users://profile/{id}"`);
-    if (uris.has(r.uri)) problems.push(`resource "${name}": uri "${r.uri}" is already used by "${uris.get(r.uri)}"`);
+    if (!/^[a-z][a-z0-9+.-]*:\/\//.test(r.uri))
+      problems.push(`resource "${name}": uri "${r.uri}" needs a scheme, e.g. "users://profile/{id}"`);
+    if (uris.has(r.uri))
+      problems.push(`resource "${name}": uri "${r.uri}" is already used by "${uris.get(r.uri)}"`);
     uris.set(r.uri, name);
   }
   return problems;

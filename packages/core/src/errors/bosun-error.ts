@@ -50,7 +50,12 @@ export class BosunError extends Error {
   }
 
   toJSON(): BosunErrorJSON {
-    const json: BosunErrorJSON = { code: this.code, status: this.status, retryable: this.retryable, title: this.title };
+    const json: BosunErrorJSON = {
+      code: this.code,
+      status: this.status,
+      retryable: this.retryable,
+      title: this.title,
+    };
     if (this.detail !== undefined) json.detail = this.detail;
     if (this.meta !== undefined) json.meta = this.meta;
     return json;

@@ -31,8 +31,16 @@ export const coreErrors = defineErrors('@bosun/core', {
   BOSUN_LIFECYCLE_FAILED: { status: 500, retryable: false, title: 'A component failed to start or stop' },
   BOSUN_NOT_FOUND: { status: 404, retryable: false, title: 'The requested resource does not exist' },
   BOSUN_BAD_REQUEST: { status: 400, retryable: false, title: 'The request is malformed' },
-  BOSUN_PAYLOAD_TOO_LARGE: { status: 413, retryable: false, title: 'The request body is larger than allowed' },
-  BOSUN_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, title: 'The request content type is not supported' },
+  BOSUN_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    title: 'The request body is larger than allowed',
+  },
+  BOSUN_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    retryable: false,
+    title: 'The request content type is not supported',
+  },
   BOSUN_UNAUTHENTICATED: { status: 401, retryable: false, title: 'Authentication is required' },
   BOSUN_FORBIDDEN: { status: 403, retryable: false, title: 'The caller lacks the required scope' },
   BOSUN_RATE_LIMITED: { status: 429, retryable: true, title: 'Too many requests; slow down and retry later' },

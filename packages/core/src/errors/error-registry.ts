@@ -40,7 +40,9 @@ export function defineErrors<C extends string>(owner: string, specs: Record<C, E
     }
     const existing = ownerOfCode.get(code);
     if (existing !== undefined && existing !== owner) {
-      throw new Error(`Error code "${code}" is registered by both "${existing}" and "${owner}"; codes are never reused.`);
+      throw new Error(
+        `Error code "${code}" is registered by both "${existing}" and "${owner}"; codes are never reused.`,
+      );
     }
     ownerOfCode.set(code, owner);
   }
