@@ -27,6 +27,7 @@ export { job } from './definition/job.js';
 export type { AnyJob, Job, JobContext, JobOptions, JobSpec, ScheduleSpec } from './definition/job.js';
 export { prompt, resource, subscribe } from './definition/extras.js';
 export type {
+  AnyPrompt,
   EventSubscription,
   EventsSpec,
   PromptMessage,
@@ -47,3 +48,5 @@ export type {
   OperationContext,
   Transport,
 } from './definition/context.js';
+export { quoteIdent, runMigrations } from './migrations/run-migrations.js';
+export type { MigrateOptions, Migration } from './migrations/run-migrations.js';

@@ -57,6 +57,10 @@ export interface PromptSpec<A extends Record<string, z.ZodType> = Record<string,
   ) => Promise<PromptMessage[]> | PromptMessage[];
 }
 
+/** A prompt of any argument shape, as a service definition holds it. */
+// biome-ignore lint/suspicious/noExplicitAny: argument shapes vary per prompt; each is checked where it is declared.
+export type AnyPrompt = PromptSpec<any, any>;
+
 export function resource<C = Readonly<Record<string, unknown>>>(spec: ResourceSpec<C>): ResourceSpec<C> {
   return spec;
 }

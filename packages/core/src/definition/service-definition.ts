@@ -4,7 +4,7 @@
  * both depend on them without a cycle.
  */
 import type { z } from 'zod';
-import type { EventsSpec, PromptSpec, ResourceSpec } from './extras.js';
+import type { AnyPrompt, EventsSpec, ResourceSpec } from './extras.js';
 import type { AnyJob, ScheduleSpec } from './job.js';
 import type { AnyOperation } from './operation.js';
 
@@ -24,7 +24,7 @@ export interface ServiceSpec<
   schedules?: Record<string, ScheduleSpec>;
   events?: EventsSpec;
   resources?: Record<string, ResourceSpec>;
-  prompts?: Record<string, PromptSpec>;
+  prompts?: Record<string, AnyPrompt>;
   /** SQL migrations of the service's own schema, applied in order at start. */
   migrations?: ReadonlyArray<{ name: string; sql: string }>;
 }
@@ -44,7 +44,7 @@ export interface ServiceDefinition<
   readonly schedules: Readonly<Record<string, Required<Pick<ScheduleSpec, 'cron' | 'job'>> & ScheduleSpec>>;
   readonly events: Required<EventsSpec>;
   readonly resources: Readonly<Record<string, ResourceSpec>>;
-  readonly prompts: Readonly<Record<string, PromptSpec>>;
+  readonly prompts: Readonly<Record<string, AnyPrompt>>;
   readonly migrations: ReadonlyArray<{ name: string; sql: string }>;
 }
 

@@ -28,6 +28,16 @@ export const coreErrors = defineErrors('@bosun/core', {
     retryable: false,
     title: 'The embedded PostgreSQL could not be started',
   },
+  BOSUN_MIGRATION_FAILED: {
+    status: 500,
+    retryable: false,
+    title: 'A database migration failed; the schema was left at the last migration that succeeded',
+  },
+  BOSUN_MIGRATION_DRIFT: {
+    status: 500,
+    retryable: false,
+    title: 'The database has migrations this code does not know; deploy the newer code or restore the schema',
+  },
   BOSUN_LIFECYCLE_FAILED: { status: 500, retryable: false, title: 'A component failed to start or stop' },
   BOSUN_NOT_FOUND: { status: 404, retryable: false, title: 'The requested resource does not exist' },
   BOSUN_BAD_REQUEST: { status: 400, retryable: false, title: 'The request is malformed' },
