@@ -8,7 +8,7 @@ export interface EventSubscription<S extends z.ZodType = z.ZodType, C = any> {
   schema: S;
   /** Deliveries before the event goes to the dead-letter subject. Default 5. */
   maxDeliveries?: number;
-  handler: (data: z.output<S>, ctx: OperationContext<C>) => Promise<void> | void;
+  handler(data: z.output<S>, ctx: OperationContext<C>): Promise<void> | void;
 }
 
 export interface EventsSpec {
@@ -34,7 +34,7 @@ export interface ResourceSpec<C = any> {
   title?: string;
   description?: string;
   mimeType?: string;
-  read: (params: Record<string, string>, ctx: OperationContext<C>) => Promise<unknown> | unknown;
+  read(params: Record<string, string>, ctx: OperationContext<C>): Promise<unknown> | unknown;
   /** Lists concrete URIs for a template. */
   list?: (
     ctx: OperationContext<C>,

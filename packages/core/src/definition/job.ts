@@ -32,7 +32,7 @@ export interface JobSpec<D extends z.ZodType, R = unknown, C = Readonly<Record<s
   extends JobOptions {
   data: D;
   description?: string;
-  handler: (data: z.output<D>, ctx: JobContext<C>) => Promise<R> | R;
+  handler(data: z.output<D>, ctx: JobContext<C>): Promise<R> | R;
 }
 
 export interface Job<D extends z.ZodType = z.ZodType, R = unknown, C = any> extends JobSpec<D, R, C> {

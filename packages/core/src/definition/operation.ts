@@ -54,7 +54,9 @@ export interface OperationSpec<
   /** Safe to retry on a retryable error (the bus client retries only these). */
   idempotent?: boolean;
   longRunning?: LongRunningOptions;
-  handler: (input: z.output<I>, ctx: OperationContext<C>) => Promise<z.input<O>> | z.input<O>;
+  // Method syntax on purpose: handlers are compared bivariantly, so a concrete operation
+  // is assignable to AnyOperation.
+  handler(input: z.output<I>, ctx: OperationContext<C>): Promise<z.input<O>> | z.input<O>;
 }
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = any>
