@@ -83,6 +83,13 @@ export type { Metrics, MetricsOptions } from './metrics/create-metrics.js';
 export { createMetrics, defaultLatencyBuckets } from './metrics/create-metrics.js';
 export type { MigrateOptions, Migration } from './migrations/run-migrations.js';
 export { quoteIdent, runMigrations } from './migrations/run-migrations.js';
+export type { ConnectPostgresOptions, PostgresConnection } from './postgres/connect-postgres.js';
+export { connectPostgres, describeUrl } from './postgres/connect-postgres.js';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './postgres/embedded-postgres.js';
+export { startEmbeddedPostgres } from './postgres/embedded-postgres.js';
+export { freePort } from './postgres/free-port.js';
+export type { PostgresComponent } from './postgres/postgres-component.js';
+export { postgresComponent } from './postgres/postgres-component.js';
 export type { TraceContext } from './tracing/trace-context.js';
 export {
   childContext,
