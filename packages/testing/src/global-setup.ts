@@ -13,14 +13,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let stop = async () => {};
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    if (process.env.CI === 'true') throw new Error('CI=true but DATABASE_URL is not set: CI must test against a real PostgreSQL.');
+    if (process.env.CI === 'true')
+      throw new Error('CI=true but DATABASE_URL is not set: CI must test against a real PostgreSQL.');
     const { startEmbeddedPostgres } = await import('./embedded-for-tests.js');
     const embedded = await startEmbeddedPostgres();
     databaseUrl = embedded.url;
     stop = embedded.stop;
   }
   const natsUrl = process.env.NATS_URL;
-  if (!natsUrl && process.env.CI === 'true') throw new Error('CI=true but NATS_URL is not set: CI must test against a real NATS.');
+  if (!natsUrl && process.env.CI === 'true')
+    throw new Error('CI=true but NATS_URL is not set: CI must test against a real NATS.');
   project.provide('databaseUrl', databaseUrl);
   project.provide('natsUrl', natsUrl);
   return stop;

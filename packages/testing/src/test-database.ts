@@ -79,7 +79,10 @@ export async function createTestDatabase(
   options: { base?: string; template?: TemplateOptions; label?: string } = {},
 ): Promise<TestDatabase> {
   const base = options.base ?? serverUrl();
-  const label = (options.label ?? 'db').replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30);
+  const label = (options.label ?? 'db')
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30);
   const name = `bosun_test_${label}_${randomBytes(4).toString('hex')}`;
   const templateName = options.template ? await ensureTemplate(base, options.template) : undefined;
   await withAdmin(base, async (admin) => {
@@ -99,7 +102,10 @@ export async function createTestDatabase(
   return {
     name,
     url,
-    drop: () => withAdmin(base, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`).then(() => {})),
+    drop: () =>
+      withAdmin(base, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`).then(() => {}),
+      ),
   };
 }
 
