@@ -1,0 +1,191 @@
+/**
+ * createApp(): composes one process from one or more service definitions — logger,
+ * metrics, lifecycle, health server, PostgreSQL (embedded when DATABASE_URL is unset),
+ * each service's schema and migrations, the job queue with the services' jobs and
+ * schedules, and each service's HTTP surface (REST, OpenAPI, MCP).
+ *
+ * Start order (stop is the reverse): health -> database -> service schemas -> queue ->
+ * transports. The health server comes first so /livez answers while dependencies
+ * connect, and /readyz stays 503 until every component has started.
+ *
+ * Invariants: READY_GATES_INTAKE (lifecycle + every transport), SCHEMA_PER_SERVICE.
+ * Not here: process signals and exit codes (run-service.ts), env parsing (app-config.ts).
+ */
+import { hostname } from 'node:os';
+import {
+  type AnyService,
+  createHealthServer,
+  createLifecycle,
+  createLogger,
+  createMetrics,
+  type DbPort,
+  type EventPublisher,
+  type HealthServer,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type PostgresComponent,
+  postgresComponent,
+} from '@bosun/core';
+import type { AppConfig } from './app-config.js';
+import { type HttpComponent, httpComponent } from './http-component.js';
+import { mountMcpFor } from './mcp-mount.js';
+import { type QueueComponent, queueComponent } from './queue-component.js';
+import { runtimeErrors } from './runtime.errors.js';
+import { type ContextFactory, createContextFactory, missingJobSender } from './service-context.js';
+import { type ServiceDatabase, serviceDatabase } from './service-database.js';
+
+export interface AppOptions {
+  services: ReadonlyArray<AnyService>;
+  config: AppConfig;
+  /** Serve MCP over stdio: logs go to stderr and no HTTP port is opened. */
+  mcpStdio?: boolean;
+  /** Embedded PostgreSQL data directory. Default '.bosun/postgres'. */
+  dataDir?: string;
+  /** A logger to use instead of the default JSON logger (tests). */
+  log?: Logger;
+}
+
+export interface App {
+  readonly lifecycle: Lifecycle;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly health: HealthServer;
+  readonly database: PostgresComponent | undefined;
+  readonly queue: QueueComponent | undefined;
+  readonly http: ReadonlyMap<string, HttpComponent>;
+  /** A context for calling a service's operations in-process (tests, scripts). */
+  context(service: string): ContextFactory;
+  start(): Promise<void>;
+  stop(): ReturnType<Lifecycle['stop']>;
+}
+
+const noEvents = (service: string): EventPublisher => ({
+  publish: async (subject) => {
+    throw runtimeErrors.create(
+      'BOSUN_RUNTIME_NO_BUS',
+      `Service "${service}" published "${subject}" but this process has no event bus yet; declare it in events.publishes and run with NATS_URL or the in-process bus.`,
+    );
+  },
+});
+
+export function createApp(options: AppOptions): App {
+  const { services, config } = options;
+  const main = services[0]!;
+  const instance = config.SERVICE_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  const log =
+    options.log ??
+    createLogger({
+      service: services.map((s) => s.name).join('+'),
+      version: main.version,
+      instance,
+      level: config.LOG_LEVEL,
+      destination: options.mcpStdio ? 'stderr' : 'stdout',
+    });
+  const metrics = createMetrics({ service: main.name });
+  const lifecycle = createLifecycle({ log, drainTimeoutMs: config.DRAIN_TIMEOUT_MS });
+  const health = createHealthServer({
+    lifecycle,
+    log,
+    metrics,
+    port: options.mcpStdio ? 0 : config.HEALTH_PORT,
+    host: config.HOST,
+  });
+  lifecycle.register(health);
+
+  const needsDatabase = services.some(
+    (s) => s.migrations.length > 0 || Object.keys(s.jobs).length > 0 || Object.keys(s.schedules).length > 0,
+  );
+  const database = needsDatabase
+    ? postgresComponent({ url: config.DATABASE_URL, dataDir: options.dataDir, log })
+    : undefined;
+  if (database) lifecycle.register(database);
+
+  const schemas = new Map<string, ServiceDatabase>();
+  if (database) {
+    for (const service of services) {
+      const db = serviceDatabase({ service, url: () => database.connection.url, log });
+      schemas.set(service.name, db);
+      lifecycle.register(db);
+    }
+  }
+
+  // One service: the root logger already names it. Several: each gets its own logger.
+  const serviceLog = (service: AnyService): Logger =>
+    services.length === 1 || options.log
+      ? log
+      : createLogger({
+          service: service.name,
+          version: service.version,
+          instance,
+          level: config.LOG_LEVEL,
+          destination: options.mcpStdio ? 'stderr' : 'stdout',
+        });
+  const contexts = new Map<string, ContextFactory>();
+  let queue: QueueComponent | undefined;
+  for (const service of services) {
+    const schema = schemas.get(service.name);
+    contexts.set(
+      service.name,
+      createContextFactory({
+        service,
+        config,
+        log: serviceLog(service),
+        db: (): DbPort | undefined => schema?.db,
+        jobs: {
+          send: (name, data, o) => (queue?.jobs ?? missingJobSender(service.name)).send(name, data, o),
+        },
+        events: noEvents(service.name),
+      }),
+    );
+  }
+  if (database) {
+    queue = queueComponent({
+      services,
+      pool: () => database.connection.pool,
+      log,
+      registry: metrics.registry,
+      contexts,
+      drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
+    });
+    lifecycle.register(queue);
+  }
+
+  const http = new Map<string, HttpComponent>();
+  if (!options.mcpStdio) {
+    services.forEach((service, index) => {
+      const context = contexts.get(service.name)!;
+      const component = httpComponent({
+        service,
+        context,
+        log: serviceLog(service),
+        // One process, several services: each gets the next port after PORT.
+        port: config.PORT === 0 ? 0 : config.PORT + index,
+        host: config.HOST,
+        production: config.NODE_ENV === 'production',
+        registry: metrics.registry,
+        mount: (app) => mountMcpFor(app, { service, context, log, queue }),
+      });
+      http.set(service.name, component);
+      lifecycle.register(component);
+    });
+  }
+
+  return {
+    lifecycle,
+    log,
+    metrics,
+    health,
+    database,
+    queue,
+    http,
+    context(name) {
+      const factory = contexts.get(name);
+      if (!factory)
+        throw runtimeErrors.create('BOSUN_RUNTIME_UNKNOWN_SERVICE', `No service "${name}" in this process.`);
+      return factory;
+    },
+    start: () => lifecycle.start(),
+    stop: () => lifecycle.stop(),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * runService(): what a service's `main.ts` calls. Loads the config from the env record
+ * its `config.ts` passes, builds the app, installs the signal handlers on the process it
+ * is given, and starts. A bad environment prints every bad variable and exits 1.
+ *
+ * Invariants: SIGNALS_ONLY_FROM_MAIN and EXIT_CODE_TELLS_THE_TRUTH (core's runMain).
+ * @example
+ * // src/main.ts
+ * import { runService } from '@bosun/runtime';
+ * import { env } from './config.js';
+ * import { hello } from './service.js';
+ * await runService({ services: [hello], env, process });
+ */
+import { type AnyService, type EnvRecord, type ProcessLike, runMain } from '@bosun/core';
+import { loadAppConfig } from './app-config.js';
+import { type App, createApp } from './create-app.js';
+
+export interface RunServiceOptions {
+  services: AnyService | ReadonlyArray<AnyService>;
+  env: EnvRecord;
+  process: ProcessLike & { argv?: readonly string[] };
+  dataDir?: string;
+}
+
+export async function runService(options: RunServiceOptions): Promise<App | undefined> {
+  const services = Array.isArray(options.services) ? options.services : [options.services as AnyService];
+  const mcpStdio = options.process.argv?.includes('--mcp-stdio') ?? false;
+  let app: App | undefined;
+  await runMain(
+    () => {
+      app = createApp({
+        services,
+        config: loadAppConfig(services, options.env),
+        mcpStdio,
+        dataDir: options.dataDir,
+      });
+      return app;
+    },
+    { process: options.process },
+  );
+  if (app && app.lifecycle.state === 'ready') {
+    const urls = [...app.http.values()].map((h) => h.url).filter(Boolean);
+    app.log.info({ http: urls, health: app.health.url, mcp: urls.map((u) => `${u}/mcp`) }, 'serving');
+  }
+  return app;
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds the OperationContext a handler receives, for any transport. Transports supply
+ * what they know (request id, logger, abort signal, caller, trace); the runtime adds the
+ * service's config, database, job sender and event publisher. One factory per service.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  AnyService,
+  Caller,
+  DbPort,
+  EventPublisher,
+  JobSender,
+  OperationContext,
+  Transport,
+} from '@bosun/core';
+import type { Logger } from 'pino';
+
+export interface ContextBase {
+  transport: Transport;
+  requestId?: string;
+  log?: Logger;
+  signal?: AbortSignal;
+  caller?: Caller;
+  traceparent?: string;
+  progress?: (value: number, message?: string) => Promise<void>;
+}
+
+export interface ServiceContextDeps {
+  service: AnyService;
+  config: Readonly<Record<string, unknown>>;
+  log: Logger;
+  db: () => DbPort | undefined;
+  jobs: JobSender;
+  events: EventPublisher;
+}
+
+export type ContextFactory = (base: ContextBase) => OperationContext;
+
+export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
+  const never = new AbortController().signal;
+  return (base) => {
+    const requestId = base.requestId ?? randomUUID();
+    return {
+      service: deps.service.name,
+      requestId,
+      transport: base.transport,
+      log: base.log ?? deps.log.child({ requestId, transport: base.transport }),
+      signal: base.signal ?? never,
+      config: deps.config,
+      db: deps.db(),
+      jobs: deps.jobs,
+      events: deps.events,
+      caller: base.caller ?? {},
+      traceparent: base.traceparent,
+      progress: base.progress ?? (async () => {}),
+    };
+  };
+}
+
+/** A JobSender for processes without a queue: says how to get one. */
+export function missingJobSender(service: string): JobSender {
+  return {
+    send: async (name) => {
+      throw new Error(
+        `Service "${service}" sent job "${name}" but runs without a job queue; define the job in its "jobs".`,
+      );
+    },
+  };
+}
