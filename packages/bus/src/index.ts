@@ -1,1 +1,34 @@
-export {};
+/**
+ * @bosun/bus — services talking to services: the Transport port with NATS and
+ * in-process adapters, RPC (serveRpc, createClient) with per-target resilience,
+ * durable events, and registry heartbeats.
+ */
+export type { BusErrorCode } from './bus.errors.js';
+export { busErrors } from './bus.errors.js';
+export type { ReplyEnvelope, RequestEnvelope } from './envelope.js';
+export { ENVELOPE_VERSION, HEADERS } from './envelope.js';
+export type { InProcessBroker } from './in-process.broker.js';
+export { createInProcessBroker } from './in-process.broker.js';
+export type { InProcessTransportOptions } from './in-process.transport.js';
+export { createInProcessTransport } from './in-process.transport.js';
+export type { NatsTransportOptions } from './nats.transport.js';
+export { createNatsTransport } from './nats.transport.js';
+export type { BreakerState, Resilience, ResilienceOptions } from './resilience.js';
+export { createResilience } from './resilience.js';
+export type { BusClient, CallOptions, ClientOptions, TokenProvider } from './rpc-client.js';
+export { createClient } from './rpc-client.js';
+export type { RequestVerifier, RpcContextInit, RpcServer, RpcServerOptions } from './rpc-server.js';
+export { bearerToken, defaultRpcContext, serveRpc } from './rpc-server.js';
+export type { Subjects } from './subjects.js';
+export { DEFAULT_ROOT, subjectsFor } from './subjects.js';
+export type {
+  BusHeaders,
+  BusMessage,
+  ConsumerSpec,
+  Disposition,
+  EventDelivery,
+  Reply,
+  RequestOptions,
+  Subscription,
+  Transport,
+} from './transport.port.js';

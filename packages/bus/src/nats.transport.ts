@@ -1,0 +1,288 @@
+/**
+ * NATS adapter of the Transport port: core NATS for request/reply and heartbeats,
+ * JetStream for durable events (stream `<ROOT>_EVENTS` on `<root>.events.>`, stream
+ * `<ROOT>_DLQ` on `<root>.dlq.>`, pull consumers with explicit ack).
+ *
+ * Invariants: those of transport.port.ts, plus
+ * - STREAMS_ARE_IDEMPOTENT: streams and consumers are created when missing and reused
+ *   when present; concurrent replicas creating the same durable is fine.
+ * - RECONNECTS_FOREVER: the connection retries the server without limit; calls made while
+ *   disconnected fail with BOSUN_BUS_DISCONNECTED or BOSUN_TIMEOUT (both retryable), and
+ *   consumers resume pulling after reconnect.
+ * - PUBLISH_IS_DEDUPLICATED: a durable publish carries its id as Nats-Msg-Id, so retrying
+ *   a publish whose ack was lost stores the event once.
+ */
+import { coreErrors, isBosunError } from '@bosun/core';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+} from '@nats-io/jetstream';
+import {
+  ClosedConnectionError,
+  connect,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  NoRespondersError,
+  nanos,
+  headers as natsHeaders,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/transport-node';
+import { busErrors } from './bus.errors.js';
+import { DEFAULT_ROOT, subjectsFor } from './subjects.js';
+import type {
+  BusHeaders,
+  BusMessage,
+  Disposition,
+  EventDelivery,
+  Subscription,
+  Transport,
+} from './transport.port.js';
+
+export interface NatsTransportOptions {
+  /** e.g. `nats://127.0.0.1:4222` (the service's NATS_URL). */
+  servers: string | string[];
+  /** Connection name shown by the server (`<service>@<host>`). */
+  name?: string;
+  /** Subject root. Default `bosun`. */
+  root?: string;
+  /** Delay between reconnect attempts. Default 1000 ms. */
+  reconnectTimeWaitMs?: number;
+  /** Window in which a repeated event id is stored once. Default 120_000 ms. */
+  duplicateWindowMs?: number;
+}
+
+function toHeaders(values: BusHeaders | undefined): MsgHdrs | undefined {
+  if (!values || Object.keys(values).length === 0) return undefined;
+  const h = natsHeaders();
+  for (const [k, v] of Object.entries(values)) h.set(k, v);
+  return h;
+}
+
+function fromHeaders(h: MsgHdrs | undefined): BusHeaders {
+  const out: BusHeaders = {};
+  if (!h) return out;
+  for (const [k, v] of h) if (v[0] !== undefined) out[k.toLowerCase()] = v[0];
+  return out;
+}
+
+const toMessage = (m: Msg): BusMessage => ({
+  subject: m.subject,
+  data: m.data,
+  headers: fromHeaders(m.headers),
+});
+
+function mapError(error: unknown, subject: string, timeoutMs?: number): Error {
+  if (isBosunError(error)) return error;
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (
+    error instanceof NoRespondersError ||
+    cause instanceof NoRespondersError ||
+    (error instanceof RequestError && error.isNoResponders())
+  ) {
+    return busErrors.create('BOSUN_BUS_NO_RESPONDERS', `Nothing serves "${subject}".`, {
+      meta: { subject },
+      cause: error,
+    });
+  }
+  if (error instanceof TimeoutError || cause instanceof TimeoutError) {
+    return coreErrors.create('BOSUN_TIMEOUT', `No reply on "${subject}" within ${timeoutMs ?? '?'} ms.`, {
+      cause: error,
+    });
+  }
+  if (error instanceof ClosedConnectionError) {
+    return busErrors.create('BOSUN_BUS_CLOSED', 'The NATS connection was closed by this process.', {
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return busErrors.create('BOSUN_BUS_DISCONNECTED', `NATS call on "${subject}" failed: ${message}`, {
+    cause: error,
+  });
+}
+
+/** Connects to NATS; resolves once the first connection is up. */
+export async function createNatsTransport(options: NatsTransportOptions): Promise<Transport> {
+  const subjects = subjectsFor(options.root ?? DEFAULT_ROOT);
+  const nc: NatsConnection = await connect({
+    servers: options.servers,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
+  });
+  const js: JetStreamClient = jetstream(nc);
+  let jsm: JetStreamManager | undefined;
+  let streamsReady: Promise<void> | undefined;
+  const closers = new Set<() => Promise<void>>();
+  let closing: Promise<void> | undefined;
+
+  const manager = async () => {
+    jsm ??= await jetstreamManager(nc);
+    return jsm;
+  };
+  const addStream = async (name: string, subject: string) => {
+    const m = await manager();
+    const config = {
+      name,
+      subjects: [subject],
+      storage: StorageType.File,
+      duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+    };
+    try {
+      await m.streams.add(config);
+    } catch (error) {
+      // Already there (possibly with settings an operator changed): use it as it is.
+      await m.streams.info(name).catch(() => {
+        throw error;
+      });
+    }
+  };
+  const ensureStreams = () => {
+    streamsReady ??= (async () => {
+      await addStream(subjects.eventsStream, subjects.eventsWildcard);
+      await addStream(subjects.deadLetterStream, subjects.deadLetterWildcard);
+    })().catch((error) => {
+      streamsReady = undefined;
+      throw mapError(error, subjects.eventsWildcard);
+    });
+    return streamsReady;
+  };
+  const track = (close: () => Promise<void>): Subscription => {
+    let done: Promise<void> | undefined;
+    const closeOnce = () => {
+      done ??= close().finally(() => closers.delete(closeOnce));
+      return done;
+    };
+    closers.add(closeOnce);
+    return { close: closeOnce };
+  };
+
+  return {
+    kind: 'nats',
+    subjects,
+    async request(subject, data, { timeoutMs, headers }) {
+      try {
+        return toMessage(
+          await nc.request(subject, data, { timeout: timeoutMs, headers: toHeaders(headers) }),
+        );
+      } catch (error) {
+        throw mapError(error, subject, timeoutMs);
+      }
+    },
+    async serve(subject, { queue }, handler) {
+      const inFlight = new Set<Promise<void>>();
+      const sub = nc.subscribe(subject, {
+        queue,
+        callback: (err, msg) => {
+          if (err) return;
+          const run = handler(toMessage(msg))
+            .then((reply) => {
+              msg.respond(reply.data, { headers: toHeaders(reply.headers) });
+            })
+            .catch(() => {});
+          inFlight.add(run);
+          void run.finally(() => inFlight.delete(run));
+        },
+      });
+      return track(async () => {
+        if (!sub.isClosed()) await sub.drain().catch(() => {});
+        await Promise.allSettled([...inFlight]);
+      });
+    },
+    async publish(subject, data, headers) {
+      try {
+        nc.publish(subject, data, { headers: toHeaders(headers) });
+      } catch (error) {
+        throw mapError(error, subject);
+      }
+    },
+    async subscribe(subject, handler) {
+      const sub = nc.subscribe(subject, {
+        callback: (err, msg) => {
+          if (!err) handler(toMessage(msg));
+        },
+      });
+      return track(async () => {
+        if (!sub.isClosed()) sub.unsubscribe();
+      });
+    },
+    async publishDurable(subject, data, { id, headers }) {
+      await ensureStreams();
+      try {
+        await js.publish(subject, data, { msgID: id, headers: toHeaders(headers) });
+      } catch (error) {
+        throw mapError(error, subject);
+      }
+    },
+    ensureStreams,
+    async consume(spec, handler) {
+      await ensureStreams();
+      const stream = spec.filterSubject.startsWith(`${subjects.root}.dlq.`)
+        ? subjects.deadLetterStream
+        : subjects.eventsStream;
+      const m = await manager();
+      const config = {
+        durable_name: spec.durable,
+        filter_subject: spec.filterSubject,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+        max_deliver: -1,
+      };
+      try {
+        await m.consumers.add(stream, config);
+      } catch (error) {
+        await m.consumers.info(stream, spec.durable).catch(() => {
+          throw mapError(error, spec.filterSubject);
+        });
+      }
+      const consumer = await js.consumers.get(stream, spec.durable);
+      const concurrency = Math.max(1, spec.concurrency ?? 1);
+      const messages = await consumer.consume({
+        max_messages: Math.max(10, concurrency * 2),
+        expires: 5_000,
+      });
+      const running = new Set<Promise<void>>();
+      const loop = (async () => {
+        for await (const msg of messages) {
+          const delivery: EventDelivery = {
+            subject: msg.subject,
+            data: msg.data,
+            headers: fromHeaders(msg.headers),
+            deliveryCount: msg.info.deliveryCount,
+            sequence: msg.seq,
+          };
+          const run = handler(delivery)
+            .catch((): Disposition => ({ nak: true, delayMs: 0 }))
+            .then((d) => {
+              if ('ack' in d) msg.ack();
+              else if ('term' in d) msg.term();
+              else msg.nak(d.delayMs);
+            });
+          running.add(run);
+          void run.finally(() => running.delete(run));
+          if (running.size >= concurrency) await Promise.race(running);
+        }
+      })();
+      return track(async () => {
+        messages.stop();
+        await loop.catch(() => {});
+        await Promise.allSettled([...running]);
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([...closers].map((c) => c()));
+        if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+        await nc.closed();
+      })();
+      return closing;
+    },
+  };
+}

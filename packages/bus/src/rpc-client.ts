@@ -1,0 +1,144 @@
+/**
+ * createClient(): the typed RPC client of another service. `await users.getUser({ id })`
+ * is typed from the callee's definition (core's ClientOf) and, when the definition is
+ * given, validated before sending and after receiving.
+ *
+ * Invariants:
+ * - ERROR_CODE_CROSSES_THE_WIRE: a callee's error is rethrown as a BosunError with its code.
+ * - RETRY_ONLY_IDEMPOTENT, BREAKER_FAILS_FAST (resilience.ts): every call runs under the
+ *   target's policies; client-side validation failures never count against the breaker.
+ * - TOKEN_PER_CALL: with a tokenProvider, each request carries
+ *   `authorization: Bearer <token>` for audience = target, scope = operation.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type AnyService,
+  type ClientOf,
+  childContext,
+  coreErrors,
+  describeIssues,
+  formatTraceparent,
+  type OperationContext,
+  parseTraceparent,
+  validationError,
+  zodIssues,
+} from '@bosun/core';
+import { encodeRequest, HEADERS, unwrapReply } from './envelope.js';
+import {
+  type BreakerState,
+  createResilience,
+  type Resilience,
+  type ResilienceOptions,
+} from './resilience.js';
+import type { BusHeaders, Transport } from './transport.port.js';
+
+/** Structural: @bosun/auth's `signer.sign` fits. */
+export type TokenProvider = (request: {
+  audience: string;
+  scope: string;
+}) => Promise<string | undefined> | string | undefined;
+
+export interface ClientOptions {
+  /** Default per-call timeout. Default 5000 ms. */
+  timeoutMs?: number;
+  /** The callee's definition: validates input and output and knows which operations are idempotent. */
+  definition?: AnyService;
+  /** Idempotent operations when no definition is given. */
+  idempotent?: Iterable<string>;
+  tokenProvider?: TokenProvider;
+  /** Share one Resilience per process (breaker state per target). Default: a new one for this client. */
+  resilience?: Resilience | ResilienceOptions;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  /** Propagates the caller's request id and trace. */
+  ctx?: Pick<OperationContext, 'requestId' | 'traceparent'>;
+  requestId?: string;
+  traceparent?: string;
+  headers?: BusHeaders;
+}
+
+/** The client: each operation takes its input and optional per-call options. */
+export type BusClient<S> = {
+  [K in keyof ClientOf<S>]: (
+    input: Parameters<ClientOf<S>[K]>[0],
+    options?: CallOptions,
+  ) => ReturnType<ClientOf<S>[K]>;
+} & {
+  /** The target's breaker state. */
+  $breakerState(): BreakerState;
+  /** Untyped call by name. */
+  $call(operation: string, input: unknown, options?: CallOptions): Promise<unknown>;
+};
+
+const isResilience = (r: ClientOptions['resilience']): r is Resilience =>
+  typeof (r as Resilience | undefined)?.run === 'function';
+
+/**
+ * @example
+ * const users = createClient<typeof usersService>(transport, 'users', { definition: usersService, tokenProvider: signer.sign });
+ * const user = await users.getUser({ id }, { ctx });
+ */
+export function createClient<S extends AnyService>(
+  transport: Transport,
+  target: string,
+  options: ClientOptions = {},
+): BusClient<S> {
+  const resilience = isResilience(options.resilience)
+    ? options.resilience
+    : createResilience(options.resilience ?? {});
+  const idempotent = new Set(options.idempotent ?? []);
+  const definition = options.definition;
+  if (definition)
+    for (const [name, op] of Object.entries(definition.operations)) if (op.idempotent) idempotent.add(name);
+
+  const call = async (operation: string, input: unknown, callOptions: CallOptions = {}): Promise<unknown> => {
+    const op =
+      definition && Object.hasOwn(definition.operations, operation)
+        ? definition.operations[operation]
+        : undefined;
+    if (op) {
+      const parsed = await op.input.safeParseAsync(input);
+      if (!parsed.success) throw validationError(parsed.error);
+    }
+    const subject = transport.subjects.rpc(target, operation);
+    const requestId = callOptions.requestId ?? callOptions.ctx?.requestId ?? randomUUID();
+    const parent = parseTraceparent(callOptions.traceparent ?? callOptions.ctx?.traceparent);
+    const headers: BusHeaders = {
+      ...callOptions.headers,
+      [HEADERS.requestId]: requestId,
+      [HEADERS.traceparent]: formatTraceparent(childContext(parent)),
+    };
+    const data = encodeRequest(input);
+    const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? 5000;
+    const result = await resilience.run(target, { idempotent: idempotent.has(operation) }, async () => {
+      const token = await options.tokenProvider?.({ audience: target, scope: operation });
+      const reply = await transport.request(subject, data, {
+        timeoutMs,
+        headers: token ? { ...headers, [HEADERS.authorization]: `Bearer ${token}` } : headers,
+      });
+      return unwrapReply(reply.data);
+    });
+    if (!op) return result;
+    const checked = await op.output.safeParseAsync(result);
+    if (!checked.success) {
+      const issues = zodIssues(checked.error);
+      throw coreErrors.create(
+        'BOSUN_OUTPUT_INVALID',
+        `"${target}.${operation}" replied with output that fails its schema: ${describeIssues(issues)}. Deploy matching versions.`,
+        { meta: { issues }, cause: checked.error },
+      );
+    }
+    return checked.data;
+  };
+
+  return new Proxy({} as BusClient<S>, {
+    get(_, property) {
+      if (typeof property !== 'string' || property === 'then') return undefined;
+      if (property === '$breakerState') return () => resilience.breakerState(target);
+      if (property === '$call') return call;
+      return (input: unknown, callOptions?: CallOptions) => call(property, input, callOptions);
+    },
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * serveRpc(): serves a service's operations over the bus. Each operation with
+ * `rpc !== false` listens on `<root>.rpc.<service>.<operation>` in queue group
+ * `<service>`, so replicas share the load. Every request goes through core's `invoke()`.
+ *
+ * Invariants:
+ * - INPUT_IS_VALIDATED / OUTPUT_IS_VALIDATED: via invoke(), the single invocation path.
+ * - ERROR_CODE_CROSSES_THE_WIRE: every failure answers an error envelope with its code.
+ * - READY_GATES_INTAKE: once drain() starts, no new request is taken (subscriptions are
+ *   dropped; a request already delivered answers BOSUN_UNAVAILABLE, retryable), and
+ *   requests in flight finish until the drain signal aborts.
+ * - CALLER_IS_VERIFIED: with a verifier, a request whose token does not verify never reaches
+ *   the handler; it answers the verifier's coded error (401/403).
+ * Not here: the service's real context ports (db, jobs, events) — the runtime passes createContext.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type AnyService,
+  type Caller,
+  childContext,
+  coreErrors,
+  formatTraceparent,
+  invoke,
+  type Logger,
+  type OperationContext,
+  parseTraceparent,
+  toBosunError,
+  trackInFlight,
+} from '@bosun/core';
+import { decodeRequest, encodeReply, HEADERS } from './envelope.js';
+import type { BusHeaders, Subscription, Transport } from './transport.port.js';
+
+/** Structural: @bosun/auth's service verifier fits. Throws a coded error to refuse. */
+export interface RequestVerifier {
+  verify(token: string | undefined, operation: string): Promise<Caller>;
+}
+
+export interface RpcContextInit {
+  service: string;
+  operation: string;
+  requestId: string;
+  traceparent: string;
+  caller: Caller;
+  signal: AbortSignal;
+  headers: BusHeaders;
+  log: Logger;
+}
+
+export interface RpcServerOptions {
+  log: Logger;
+  /** Builds the handler's context; the runtime wires db, jobs and events here. Default: minimal context. */
+  createContext?: (init: RpcContextInit) => OperationContext;
+  /** Verifies `authorization: Bearer <token>` per request. Default: none (caller is anonymous). */
+  verifier?: RequestVerifier;
+}
+
+export interface RpcServer {
+  /** The operations served, e.g. `['getUser', 'createUser']`. */
+  readonly operations: readonly string[];
+  /** Requests being handled right now. */
+  readonly inFlight: number;
+  /** Stops intake, waits for in-flight requests until `signal` aborts; names what was abandoned. */
+  drain(signal?: AbortSignal): Promise<{ abandoned: string[] }>;
+  /** drain() without a deadline. Idempotent. */
+  close(): Promise<void>;
+}
+
+const notWired = (what: string) => () => {
+  throw coreErrors.create(
+    'BOSUN_UNAVAILABLE',
+    `${what} is not wired into this RPC context; pass createContext.`,
+  );
+};
+
+/** The context used when no createContext is given: no database, no queue, no event bus. */
+export function defaultRpcContext(init: RpcContextInit): OperationContext {
+  return {
+    service: init.service,
+    requestId: init.requestId,
+    transport: 'rpc',
+    log: init.log,
+    signal: init.signal,
+    config: {},
+    db: undefined,
+    jobs: { send: notWired('A job queue') },
+    events: { publish: notWired('An event bus') },
+    caller: init.caller,
+    traceparent: init.traceparent,
+    progress: async () => {},
+  };
+}
+
+export function bearerToken(headers: BusHeaders): string | undefined {
+  const value = headers[HEADERS.authorization];
+  if (!value) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(value.trim());
+  return match?.[1];
+}
+
+/**
+ * @example
+ * const rpc = await serveRpc(transport, usersService, { log, verifier });
+ * // on SIGTERM: await rpc.drain(deadlineSignal);
+ */
+export async function serveRpc(
+  transport: Transport,
+  service: AnyService,
+  options: RpcServerOptions,
+): Promise<RpcServer> {
+  const createContext = options.createContext ?? defaultRpcContext;
+  const inFlight = trackInFlight();
+  const controllers = new Set<AbortController>();
+  const subscriptions: Subscription[] = [];
+  const names = Object.entries(service.operations)
+    .filter(([, op]) => op.rpc !== false)
+    .map(([name]) => name);
+  let draining = false;
+  let closing: Promise<{ abandoned: string[] }> | undefined;
+
+  for (const name of names) {
+    const subject = transport.subjects.rpc(service.name, name);
+    const sub = await transport.serve(subject, { queue: service.name }, async (request) => {
+      const requestId = request.headers[HEADERS.requestId] || randomUUID();
+      if (draining) {
+        const error = coreErrors.create(
+          'BOSUN_UNAVAILABLE',
+          `${service.name} is draining; retry another instance.`,
+        );
+        return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
+      }
+      const end = inFlight.begin(`rpc:${name}#${requestId}`);
+      const controller = new AbortController();
+      controllers.add(controller);
+      const trace = childContext(parseTraceparent(request.headers[HEADERS.traceparent]));
+      const log = options.log.child({ requestId, operation: name, traceId: trace.traceId });
+      try {
+        const caller: Caller = options.verifier
+          ? await options.verifier.verify(bearerToken(request.headers), name)
+          : {};
+        const { input } = decodeRequest(request.data);
+        const ctx = createContext({
+          service: service.name,
+          operation: name,
+          requestId,
+          traceparent: formatTraceparent(trace),
+          caller,
+          signal: controller.signal,
+          headers: request.headers,
+          log,
+        });
+        const data = await invoke(service, name, input, ctx);
+        return { data: encodeReply({ ok: true, data }), headers: { [HEADERS.requestId]: requestId } };
+      } catch (thrown) {
+        const error = toBosunError(thrown);
+        if (error.status >= 500) log.error({ err: error }, 'rpc request failed');
+        else log.debug({ code: error.code }, 'rpc request refused');
+        return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
+      } finally {
+        controllers.delete(controller);
+        end();
+      }
+    });
+    subscriptions.push(sub);
+  }
+
+  const drain = (signal?: AbortSignal) => {
+    closing ??= (async () => {
+      draining = true;
+      const unsubscribed = Promise.allSettled(subscriptions.map((s) => s.close()));
+      const idle = await inFlight.waitIdle(signal);
+      const abandoned = idle ? [] : inFlight.labels();
+      if (!idle) for (const c of controllers) c.abort();
+      if (idle) await unsubscribed;
+      return { abandoned };
+    })();
+    return closing;
+  };
+
+  return {
+    operations: names,
+    get inFlight() {
+      return inFlight.size;
+    },
+    drain,
+    async close() {
+      await drain();
+    },
+  };
+}
