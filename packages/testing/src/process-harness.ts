@@ -7,7 +7,7 @@
  * - NO_ORPHANS: every spawned process is SIGKILLed when the test that spawned it finishes
  *   (or, outside a test, when the worker exits, or on `killAllServices()`).
  * - The child's environment is exactly `env` (nothing inherited), so a test states every
- *   variable the service sees. Pass `{ ...process.env, ... }` from the test to inherit.
+ *   variable the service sees; a test that wants inheritance spreads its own environment in.
  * - Waits reject with the process's output so far, so a failure explains itself.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -53,7 +53,7 @@ export function killAllServices(): void {
 
 /**
  * @example
- * const svc = spawnService({ entry: 'services/users/src/main.ts', env: { ...process.env, HEALTH_PORT: '0' } });
+ * const svc = spawnService({ entry: 'services/users/src/main.ts', env: { PATH: '/usr/bin:/bin', DATABASE_URL: serverUrl(), HEALTH_PORT: '9000' } });
  * await svc.waitForHttp('http://127.0.0.1:9000/readyz', 200);
  * svc.kill('SIGTERM');
  * expect((await svc.exited).code).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * Config: bosun's own environment schema merged with a service's, parsed from an env
- * record the caller passes (a service's `config.ts` passes `process.env`; packages never
- * read it themselves).
+ * record the caller passes (a service's `config.ts` passes the process environment;
+ * packages never read it themselves).
  *
  * Invariants:
  * - CONFIG_LISTS_EVERY_PROBLEM: one BOSUN_CONFIG_INVALID names every invalid or missing
@@ -52,7 +52,8 @@ export interface ConfigProblem {
  * keys win on a clash). Empty strings count as unset, so `PORT=` means "use the default".
  * @throws BosunError BOSUN_CONFIG_INVALID listing every bad variable (CONFIG_LISTS_EVERY_PROBLEM).
  * @example
- * const config = loadConfig(z.object({ API_KEY: z.string() }), process.env); // in config.ts
+ * // services/users/src/config.ts, the one file that reads the environment:
+ * export const loadUsersConfig = (env: EnvRecord) => loadConfig(z.object({ API_KEY: z.string() }), env);
  */
 export function loadConfig<S extends z.ZodObject | undefined = undefined>(
   serviceEnvSchema: S,

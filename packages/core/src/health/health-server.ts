@@ -125,7 +125,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
       });
       server = s;
       boundPort = (s.address() as AddressInfo).port;
-      log.info({ port: boundPort }, 'health server listening');
+      log.info({ port: boundPort, uptimeMs: Math.round(process.uptime() * 1000) }, 'health server listening');
     },
     async stop() {
       const s = server;

@@ -18,8 +18,10 @@ import type { Lifecycle } from './create-lifecycle.js';
 
 /** The parts of `process` used here; tests pass a fake. */
 export interface ProcessLike {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: must accept NodeJS.Process's overloaded listener types
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  off(event: string, listener: (...args: any[]) => void): unknown;
   exit(code?: number): never | void;
   readonly stderr: { write(text: string): unknown };
 }
@@ -81,10 +83,10 @@ export function handleSignals(
     else void exit(1);
   };
 
-  const installed: Array<[string, (...args: never[]) => void]> = [
+  const installed: Array<[string, (...args: unknown[]) => void]> = [
     ...signals.map((s) => [s, () => onSignal(s)] as [string, () => void]),
-    ['unhandledRejection', onRejection as (...args: never[]) => void],
-    ['uncaughtException', onException as (...args: never[]) => void],
+    ['unhandledRejection', onRejection as (...args: unknown[]) => void],
+    ['uncaughtException', onException as (...args: unknown[]) => void],
   ];
   for (const [event, listener] of installed) proc.on(event, listener);
   return () => {

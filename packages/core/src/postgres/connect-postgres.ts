@@ -9,7 +9,7 @@
  * - SECRETS_NEVER_PRINTED: errors and logs name host and port, never the password.
  * - `close()` ends the pool before stopping an embedded server; it is idempotent.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { coreErrors } from '../errors/core.errors.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -58,7 +58,9 @@ export async function connectPostgres(options: ConnectPostgresOptions): Promise<
   const url = embedded?.url ?? options.url!;
   const where = describeUrl(url);
   const timeoutMs = options.checkTimeoutMs ?? 1000;
-  const pool = new pg.Pool({
+  // Loaded here, not at import: a service's health server listens before pg is even parsed.
+  const { default: pgLib } = await import('pg');
+  const pool = new pgLib.Pool({
     connectionString: url,
     max: options.max ?? 10,
     connectionTimeoutMillis: timeoutMs * 5,

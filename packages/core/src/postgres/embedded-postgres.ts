@@ -32,7 +32,6 @@ import {
 } from 'node:fs';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { coreErrors } from '../errors/core.errors.js';
 import { freePort } from './free-port.js';
@@ -171,6 +170,7 @@ async function waitUntilAccepting(
   child.once('exit', () => {
     exited = true;
   });
+  const { default: pg } = await import('pg');
   for (;;) {
     if (exited) {
       throw fail(`The embedded PostgreSQL exited during start. Its log (${logFile}) ends:\n${tail(logFile)}`);
