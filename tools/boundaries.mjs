@@ -37,7 +37,14 @@ function cruise() {
   try {
     out = execFileSync(
       process.execPath,
-      [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), ...roots, '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      [
+        join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+        ...roots,
+        '--config',
+        '.dependency-cruiser.cjs',
+        '--output-type',
+        'json',
+      ],
       { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } catch (error) {
@@ -64,7 +71,9 @@ function scanEnv() {
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.(ts|mts|js|mjs)$/.test(name) && basename(name, '.ts') !== 'config') {
         const text = readFileSync(path, 'utf8');
-        if (/process\s*\.\s*env\b|process\s*\[\s*['"]env['"]\s*\]|from\s+['"](node:)?process['"]/.test(text)) {
+        if (
+          /process\s*\.\s*env\b|process\s*\[\s*['"]env['"]\s*\]|from\s+['"](node:)?process['"]/.test(text)
+        ) {
           found.push({ rule: 'only-config-reads-env', from: relative(root, path), to: 'process.env' });
         }
       }
@@ -84,6 +93,7 @@ if (asJson) {
 } else {
   for (const v of all) console.log(`  ${v.rule}: ${v.from} -> ${v.to}`);
   console.log(`boundaries: ${modules} modules cruised, ${all.length} violation(s)`);
-  if (tooFew) console.log(`boundaries: expected at least ${minModules} modules; the checker is not seeing the code`);
+  if (tooFew)
+    console.log(`boundaries: expected at least ${minModules} modules; the checker is not seeing the code`);
 }
 process.exit(probes ? 0 : all.length > 0 || tooFew ? 1 : 0);

@@ -31,7 +31,12 @@ export async function renderErrorsDoc(): Promise<string> {
   ];
   const registries = [...listErrorRegistries()].sort((a, b) => a.owner.localeCompare(b.owner));
   for (const registry of registries) {
-    lines.push(`## ${registry.owner}`, '', '| code | HTTP status | retryable | meaning |', '| --- | --- | --- | --- |');
+    lines.push(
+      `## ${registry.owner}`,
+      '',
+      '| code | HTTP status | retryable | meaning |',
+      '| --- | --- | --- | --- |',
+    );
     for (const [code, spec] of Object.entries(registry.specs).sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`| \`${code}\` | ${spec.status} | ${spec.retryable ? 'yes' : 'no'} | ${spec.title} |`);
     }

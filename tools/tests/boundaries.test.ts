@@ -12,7 +12,9 @@ interface Result {
 }
 
 function run(...args: string[]): Result {
-  const out = execFileSync(process.execPath, ['tools/boundaries.mjs', '--json', ...args], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['tools/boundaries.mjs', '--json', ...args], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as Result;
 }
 
@@ -27,7 +29,10 @@ describe('architecture boundaries', () => {
     ['only-config-reads-env', 'packages/lib/src/reads-env.ts'],
   ])('rule %s flags its probe', (rule, probe) => {
     const hits = probes.violations.filter((v) => v.rule === rule && v.from.includes(probe));
-    expect(hits.length, `rule ${rule} did not flag ${probe}: ${JSON.stringify(probes.violations)}`).toBeGreaterThan(0);
+    expect(
+      hits.length,
+      `rule ${rule} did not flag ${probe}: ${JSON.stringify(probes.violations)}`,
+    ).toBeGreaterThan(0);
   });
 
   test('the probes raise nothing beyond their own rules', () => {
