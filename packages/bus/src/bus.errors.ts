@@ -36,6 +36,12 @@ export const busErrors = defineErrors('@bosun/bus', {
     retryable: false,
     title: 'The service publishes an event subject it does not declare in events.publishes',
   },
+  BOSUN_BUS_OUTBOX_NOT_CONFIGURED: {
+    status: 500,
+    retryable: false,
+    title:
+      'publish() was given a database transaction but no outbox is configured; publish after commit instead',
+  },
   BOSUN_BUS_CLOSED: {
     status: 503,
     retryable: false,

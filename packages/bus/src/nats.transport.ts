@@ -56,6 +56,8 @@ export interface NatsTransportOptions {
   reconnectTimeWaitMs?: number;
   /** Window in which a repeated event id is stored once. Default 120_000 ms. */
   duplicateWindowMs?: number;
+  /** How long the streams keep events (and dead letters) when creating them. Default 7 days. */
+  maxAgeMs?: number;
 }
 
 function toHeaders(values: BusHeaders | undefined): MsgHdrs | undefined {
@@ -133,6 +135,7 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
       subjects: [subject],
       storage: StorageType.File,
       duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+      max_age: nanos(options.maxAgeMs ?? 7 * 24 * 3600_000),
     };
     try {
       await m.streams.add(config);

@@ -1,6 +1,6 @@
 /** Fixture services and helpers shared by the bus tests. */
 import { randomBytes } from 'node:crypto';
-import { defineErrors, defineService, operation } from '@bosun/core';
+import { defineErrors, defineService, operation, subscribe } from '@bosun/core';
 import pino from 'pino';
 import { z } from 'zod';
 
@@ -67,4 +67,24 @@ export function latch(): { promise: Promise<void>; open: () => void } {
     open = resolve;
   });
   return { promise, open };
+}
+
+export const OrderPlaced = z.object({ n: z.number().int() });
+
+/** A service that publishes `subject` (an order-placed event). */
+export function publisherService(name: string, subject: string) {
+  return defineService({ name, events: { publishes: { [subject]: OrderPlaced } } });
+}
+
+/** A service subscribing to `subject` with the given handler. */
+export function subscriberService(
+  name: string,
+  subject: string,
+  handler: (data: z.output<typeof OrderPlaced>) => Promise<void> | void,
+  maxDeliveries?: number,
+) {
+  return defineService({
+    name,
+    events: { subscribes: { [subject]: subscribe({ schema: OrderPlaced, maxDeliveries, handler }) } },
+  });
 }

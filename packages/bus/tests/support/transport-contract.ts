@@ -4,13 +4,23 @@
  */
 import { isBosunError } from '@bosun/core';
 import { afterEach, describe, expect, test } from 'vitest';
+import { createEventBus, type DeadLetter } from '../../src/event-bus.js';
 import { createClient } from '../../src/rpc-client.js';
 import { serveRpc } from '../../src/rpc-server.js';
 import type { Transport } from '../../src/transport.port.js';
-import { type EchoService, echoService, latch, silentLog } from './fixtures.js';
+import {
+  type EchoService,
+  echoService,
+  latch,
+  publisherService,
+  silentLog,
+  subscriberService,
+} from './fixtures.js';
 
 let counter = 0;
 const uniqueName = () => `svc${++counter}`;
+/** Each test publishes on its own subject, so a new durable never sees another test's events. */
+const uniqueSubject = () => `orders${++counter}.placed`;
 
 export function transportContract(name: string, makeTransport: () => Promise<Transport>): void {
   describe(`Transport contract: ${name}`, () => {
@@ -133,6 +143,92 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
       gate.open();
       await expect(inFlight).resolves.toEqual({ done: true });
       await expect(drained).resolves.toEqual({ abandoned: [] });
+    });
+
+    const fast = { log: silentLog, backoff: { initialDelayMs: 10, maxDelayMs: 50 } };
+    const poll = { timeout: 20_000, interval: 20 };
+
+    test('events reach each subscribing service once, shared across its replicas (DURABLE_SINGLE_DELIVERY)', async () => {
+      const subject = uniqueSubject();
+      const publisher = createEventBus(await connect(), publisherService(uniqueName(), subject), fast);
+      const billing = uniqueName();
+      const shipping = uniqueName();
+      const billed: number[] = [];
+      const shipped: number[] = [];
+      for (let replica = 0; replica < 2; replica++) {
+        const bus = createEventBus(
+          await connect(),
+          subscriberService(billing, subject, ({ n }) => void billed.push(n)),
+          fast,
+        );
+        await bus.start();
+      }
+      await createEventBus(
+        await connect(),
+        subscriberService(shipping, subject, ({ n }) => void shipped.push(n)),
+        fast,
+      ).start();
+      for (let n = 0; n < 20; n++) await publisher.publish(subject, { n });
+      await expect.poll(() => new Set(billed).size, poll).toBe(20);
+      await expect.poll(() => new Set(shipped).size, poll).toBe(20);
+      expect(billed).toHaveLength(20);
+      expect(shipped).toHaveLength(20);
+    });
+
+    test('a handler that throws gets the event again until it succeeds (AT_LEAST_ONCE)', async () => {
+      const subject = uniqueSubject();
+      const publisher = createEventBus(await connect(), publisherService(uniqueName(), subject), fast);
+      let calls = 0;
+      const done = latch();
+      const svc = subscriberService(uniqueName(), subject, () => {
+        calls++;
+        if (calls < 3) throw new Error('database is down');
+        done.open();
+      });
+      await createEventBus(await connect(), svc, fast).start();
+      await publisher.publish(subject, { n: 1 });
+      await done.promise;
+      expect(calls).toBe(3);
+    });
+
+    test('after maxDeliveries the event goes to the dead-letter subject and stops (DEAD_LETTER_AFTER_MAX)', async () => {
+      const subject = uniqueSubject();
+      const t = await connect();
+      const publisher = createEventBus(t, publisherService(uniqueName(), subject), fast);
+      const name = uniqueName();
+      let calls = 0;
+      const letters: DeadLetter[] = [];
+      await t.subscribe(t.subjects.deadLetter(name, subject), (m) => {
+        letters.push(JSON.parse(new TextDecoder().decode(m.data)) as DeadLetter);
+      });
+      const svc = subscriberService(
+        name,
+        subject,
+        () => {
+          calls++;
+          throw new Error('always fails');
+        },
+        3,
+      );
+      await createEventBus(await connect(), svc, fast).start();
+      await publisher.publish(subject, { n: 7 });
+      await expect.poll(() => letters.length, poll).toBe(1);
+      expect(calls).toBe(3);
+      expect(letters[0]).toMatchObject({
+        service: name,
+        deliveries: 3,
+        error: { code: 'BOSUN_INTERNAL' },
+        event: { data: { n: 7 } },
+      });
+    });
+
+    test('publish refuses undeclared subjects and data that fails the schema (EVENT_IS_VALIDATED)', async () => {
+      const subject = uniqueSubject();
+      const publisher = createEventBus(await connect(), publisherService(uniqueName(), subject), fast);
+      const unknown = await publisher.publish('order.lost', { n: 1 }).catch((e: unknown) => e);
+      expect(isBosunError(unknown, 'BOSUN_BUS_EVENT_UNKNOWN')).toBe(true);
+      const invalid = await publisher.publish(subject, { n: 'one' }).catch((e: unknown) => e);
+      expect(isBosunError(invalid, 'BOSUN_VALIDATION_FAILED')).toBe(true);
     });
   });
 }
