@@ -7,12 +7,25 @@ export type { BusErrorCode } from './bus.errors.js';
 export { busErrors } from './bus.errors.js';
 export type { ReplyEnvelope, RequestEnvelope } from './envelope.js';
 export { ENVELOPE_VERSION, HEADERS } from './envelope.js';
+export type {
+  DeadLetter,
+  EventBus,
+  EventBusOptions,
+  EventContextInit,
+  EventEnvelope,
+  PublishOptions,
+} from './event-bus.js';
+export { createEventBus, defaultEventContext } from './event-bus.js';
 export type { InProcessBroker } from './in-process.broker.js';
 export { createInProcessBroker } from './in-process.broker.js';
 export type { InProcessTransportOptions } from './in-process.transport.js';
 export { createInProcessTransport } from './in-process.transport.js';
 export type { NatsTransportOptions } from './nats.transport.js';
 export { createNatsTransport } from './nats.transport.js';
+export type { Heartbeat, HeartbeatMessage, HeartbeatOptions, OperationInfo } from './registry-heartbeat.js';
+export { describeOperations, heartbeatSchema, startHeartbeat } from './registry-heartbeat.js';
+export type { InstanceEntry, RegistryView, RegistryViewOptions, ServiceEntry } from './registry-view.js';
+export { createRegistryView } from './registry-view.js';
 export type { BreakerState, Resilience, ResilienceOptions } from './resilience.js';
 export { createResilience } from './resilience.js';
 export type { BusClient, CallOptions, ClientOptions, TokenProvider } from './rpc-client.js';
