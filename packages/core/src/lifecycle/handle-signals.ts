@@ -22,7 +22,7 @@ export interface ProcessLike {
   on(event: string, listener: (...args: any[]) => void): unknown;
   // biome-ignore lint/suspicious/noExplicitAny: as above
   off(event: string, listener: (...args: any[]) => void): unknown;
-  exit(code?: number): never | void;
+  exit(code?: number): void;
   readonly stderr: { write(text: string): unknown };
 }
 
