@@ -48,6 +48,10 @@ describe('embedded PostgreSQL', () => {
     const second = await startEmbeddedPostgres({ dataDir, log });
     try {
       expect(await query(second.url, 'SELECT n FROM kept')).toEqual([{ n: 42 }]);
+      const twice = await startEmbeddedPostgres({ dataDir, log }).catch((e: unknown) => e);
+      expect(isBosunError(twice, 'BOSUN_EMBEDDED_POSTGRES_FAILED')).toBe(true);
+      expect((twice as Error).message).toContain('This process already runs the embedded PostgreSQL');
+      expect(await query(second.url, 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
     } finally {
       await second.stop();
     }

@@ -72,7 +72,7 @@ describe('a service process', () => {
   });
 
   test('/livez answers while dependencies are still starting; /readyz is 503 until they are up, then 200', async () => {
-    const { service, health } = await start({ DEPENDENCY_DELAY_MS: '1500' });
+    const { service, health } = await start({ DEPENDENCY_DELAY_MS: '3000' });
     await service.waitForHttp(`${health}/livez`, 200);
     const livezAfterMs = Math.round(performance.now() - service.spawnedAt);
     const listening = service.logs().find((l) => l.msg === 'health server listening');
@@ -118,7 +118,7 @@ describe('a service process', () => {
   test('SIGTERM during a slow request: /readyz is 503 at once, new requests are refused, the request completes, exit 0', async () => {
     const { service, app, health } = await start({ DRAIN_TIMEOUT_MS: '10000' });
     await service.waitForHttp(`${health}/readyz`, 200);
-    const slow = fetch(`${app}/slow?ms=1500`).then(async (r) => ({ status: r.status, body: await r.text() }));
+    const slow = fetch(`${app}/slow?ms=3000`).then(async (r) => ({ status: r.status, body: await r.text() }));
     await service.waitForLine(/slow request started/);
 
     service.kill('SIGTERM');

@@ -95,7 +95,14 @@ export async function recoverStalePostmaster(dataDir: string, pgdata: string, lo
     return;
   }
   const owner = readPid(join(dataDir, 'owner.pid'));
-  if (owner !== undefined && owner !== process.pid && isAlive(owner) && /node/.test(commandLine(owner))) {
+  if (owner === process.pid) {
+    throw coreErrors.create(
+      'BOSUN_EMBEDDED_POSTGRES_FAILED',
+      `This process already runs the embedded PostgreSQL in ${dataDir}. Share that connection instead of starting it twice, or give the second one its own dataDir.`,
+      { meta: { dataDir, owner, postmaster: pid } },
+    );
+  }
+  if (owner !== undefined && isAlive(owner) && /node/.test(commandLine(owner))) {
     throw coreErrors.create(
       'BOSUN_EMBEDDED_POSTGRES_FAILED',
       `The embedded PostgreSQL in ${dataDir} is in use by process ${owner}. Stop that process, or give this one its own data directory (dataDir), or set DATABASE_URL.`,
