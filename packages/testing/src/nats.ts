@@ -9,7 +9,8 @@ import { describe, inject } from 'vitest';
 
 /** The NATS server for tests, or undefined when none is configured. */
 export function natsUrl(): string | undefined {
-  return inject('natsUrl');
+  // NATS_URL= (empty) means "not configured", like unset.
+  return inject('natsUrl') || undefined;
 }
 
 /** The NATS URL; throws, saying how to provide one, when there is none. Use inside tests. */
