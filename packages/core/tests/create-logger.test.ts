@@ -1,5 +1,9 @@
+import { fileURLToPath } from 'node:url';
+import { spawnService } from '@bosun/testing';
 import { describe, expect, test } from 'vitest';
 import { captureLog } from './support/capture-log.js';
+
+const logTo = fileURLToPath(new URL('./fixtures/log-to.ts', import.meta.url));
 
 describe('createLogger', () => {
   test('writes JSON bound to service, version and instance, with a string level', () => {
@@ -32,4 +36,16 @@ describe('createLogger', () => {
       expect(text).not.toContain(`"${secret}"`);
     expect(lines()[0]).toMatchObject({ user: { name: 'ann' }, req: { headers: { accept: 'json' } } });
   });
+
+  test.each(['stdout', 'stderr'] as const)(
+    "destination '%s' writes there and nothing to the other stream (stderr keeps MCP stdio clean)",
+    async (destination) => {
+      const proc = spawnService({ entry: logTo, args: [destination] });
+      expect((await proc.exited).code).toBe(0);
+      const other = destination === 'stdout' ? proc.stderr : proc.stdout;
+      const written = destination === 'stdout' ? proc.stdout : proc.stderr;
+      expect(other).toBe('');
+      expect(JSON.parse(written)).toMatchObject({ msg: 'hello', service: 'mcp-stdio', token: '[redacted]' });
+    },
+  );
 });
