@@ -158,7 +158,7 @@ export function createEventBus(
     controllers.add(controller);
     try {
       const body = decodeJson(delivery.data) as Partial<EventEnvelope> | null;
-      if (!body || body.v !== 1 || typeof body.id !== 'string') {
+      if (body?.v !== 1 || typeof body.id !== 'string') {
         throw busErrors.create('BOSUN_BUS_BAD_ENVELOPE', `Event on "${subject}" has no v: 1 envelope.`);
       }
       event = body as EventEnvelope;
