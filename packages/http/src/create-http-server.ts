@@ -66,8 +66,8 @@ export interface HttpServer {
   readonly draining: boolean;
 }
 
-/** Routes that belong to the chassis, not to an operation. */
-export const INFRA_ROUTES = ['/openapi.json', '/docs'] as const;
+/** Routes that belong to the chassis, not to an operation (`/mcp` when @bosun/mcp is mounted). */
+export const INFRA_ROUTES = ['/openapi.json', '/docs', '/mcp'] as const;
 
 /**
  * @example

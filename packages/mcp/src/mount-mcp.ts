@@ -50,6 +50,19 @@ export interface MountMcpOptions extends McpServerOptions, OriginPolicy {
   now?: () => number;
 }
 
+/**
+ * MCP bodies are JSON-RPC: a `__proto__` key is dropped (JSON.parse never pollutes, and the
+ * key means nothing to a tool), and text that is not JSON is handed to the SDK as it is,
+ * which answers a JSON-RPC parse error (-32700) instead of a transport-level failure.
+ */
+export function parseJsonRpcBody(text: string): unknown {
+  try {
+    return JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value));
+  } catch {
+    return text;
+  }
+}
+
 export interface McpMount {
   readonly sessions: number;
   close(): Promise<void>;
@@ -191,24 +204,31 @@ export function mountMcp(app: FastifyInstance, service: AnyService, options: Mou
     await session.transport.handleRequest(req.raw, reply.raw, req.body);
   }
 
-  app.route({
-    method: ['GET', 'POST', 'DELETE'],
-    url: path,
-    handler: async (req, reply) => {
-      try {
-        await handle(req, reply);
-      } catch (error) {
-        const err = toBosunError(error);
-        if (reply.sent || reply.raw.headersSent) {
-          options.log.error({ err, requestId: req.id }, 'MCP request failed after its response began');
-          return;
+  // An encapsulated scope, so this JSON parser applies to the MCP route only.
+  app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, parseJsonRpcBody(body as string));
+    });
+    scope.route({
+      method: ['GET', 'POST', 'DELETE'],
+      url: path,
+      handler: async (req, reply) => {
+        try {
+          await handle(req, reply);
+        } catch (error) {
+          const err = toBosunError(error);
+          if (reply.sent || reply.raw.headersSent) {
+            options.log.error({ err, requestId: req.id }, 'MCP request failed after its response began');
+            return;
+          }
+          if (err.status >= 500 && err.code !== 'BOSUN_MCP_TOO_MANY_SESSIONS') {
+            options.log.error({ err, requestId: req.id }, 'MCP request failed');
+          }
+          return problem(req, reply, err);
         }
-        if (err.status >= 500 && err.code !== 'BOSUN_MCP_TOO_MANY_SESSIONS') {
-          options.log.error({ err, requestId: req.id }, 'MCP request failed');
-        }
-        return problem(req, reply, err);
-      }
-    },
+      },
+    });
   });
 
   const mount: McpMount = {
