@@ -89,6 +89,7 @@ describe('health server', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('process_cpu_user_seconds_total');
     expect(res.text).toContain('bosun_operations_total{operation="ping",service="health-test"} 1');
+    expect(res.text).toContain('bosun_ready{service="health-test"} 1');
   });
 
   test('unknown paths are 404 and other methods 405', async () => {

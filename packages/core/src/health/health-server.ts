@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import type { Component, Lifecycle } from '../lifecycle/create-lifecycle.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 
@@ -62,6 +63,17 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   const timeoutMs = options.checkTimeoutMs ?? 1000;
   let server: Server | undefined;
   let boundPort = options.port;
+  if (metrics && !metrics.registry.getSingleMetric('bosun_ready')) {
+    new Gauge({
+      name: 'bosun_ready',
+      help: '1 when the lifecycle is ready to take work (READY_GATES_INTAKE), else 0',
+      registers: [metrics.registry],
+      // Read at scrape time, so it never disagrees with the lifecycle.
+      collect() {
+        this.set(lifecycle.isReady() ? 1 : 0);
+      },
+    });
+  }
 
   async function readiness(): Promise<ReadinessReport> {
     const state = lifecycle.state;
