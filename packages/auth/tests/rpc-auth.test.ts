@@ -32,7 +32,7 @@ const users = defineService({
   },
 });
 
-const natsUrl = inject('natsUrl');
+const natsUrl = inject('natsUrl') || undefined;
 const broker = createInProcessBroker();
 const adapters: Array<[string, boolean, (root: string) => Promise<Transport>]> = [
   ['in-process', false, async (root) => createInProcessTransport({ broker, root })],
