@@ -49,6 +49,30 @@ describe('handleSignals', () => {
     expect(lifecycle.state).toBe('stopped');
   });
 
+  test('the same signal twice within the duplicate window is one signal (npm and tsx both relay it)', async () => {
+    const proc = fakeProcess();
+    let clock = 0;
+    let release!: () => void;
+    const lifecycle = createLifecycle({ log: captureLog().log });
+    lifecycle.register({
+      name: 'slow',
+      drain: () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+    });
+    await lifecycle.start();
+    handleSignals(lifecycle, proc, { log: captureLog().log, now: () => clock });
+    proc.emit('SIGTERM');
+    clock = 30;
+    proc.emit('SIGTERM');
+    expect(proc.codes).toEqual([]);
+    clock = 1500;
+    proc.emit('SIGTERM');
+    expect(await proc.exitCode).toBe(1);
+    release();
+  });
+
   test('an unhandled rejection is logged and stops the service with exit 1', async () => {
     const proc = fakeProcess();
     const { log, lines } = captureLog();

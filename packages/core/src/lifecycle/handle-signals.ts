@@ -9,6 +9,9 @@
  * - EXIT_CODE_TELLS_THE_TRUTH: 0 only when every component drained and stopped cleanly;
  *   1 on an error, abandoned work, a failed start or a forced (second-signal) exit.
  * - SECOND_SIGNAL_FORCES_EXIT: exits 1 at once, without waiting for the drain.
+ * - ONE_SIGNAL_MANY_PATHS: the same signal arriving again within `duplicateWindowMs` (default
+ *   1000) is one signal delivered twice — `npm start` relays SIGTERM to the process group and
+ *   tsx relays it again — and is ignored, so a plain `docker stop` still drains.
  * - Logs are flushed before every exit this module makes.
  */
 import type { Logger } from 'pino';
@@ -30,6 +33,10 @@ export interface HandleSignalsOptions {
   log: Logger;
   /** Default ['SIGTERM', 'SIGINT']. */
   signals?: readonly NodeJS.Signals[];
+  /** A repeat of the first signal within this window is a duplicate delivery, not a second signal. Default 1000. */
+  duplicateWindowMs?: number;
+  /** Time source (tests). Default performance.now. */
+  now?: () => number;
 }
 
 /**
@@ -64,7 +71,16 @@ export function handleSignals(
     }
   };
 
+  const duplicateWindowMs = options.duplicateWindowMs ?? 1000;
+  const now = options.now ?? (() => performance.now());
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
+
   const onSignal = (signal: NodeJS.Signals) => {
+    if (first && first.signal === signal && now() - first.at < duplicateWindowMs) {
+      log.debug({ signal }, 'same signal delivered again (process group and relay): ignored');
+      return;
+    }
+    first ??= { signal, at: now() };
     if (shuttingDown) {
       log.warn({ signal }, 'second signal: exiting now without waiting for the drain');
       void exit(1);
