@@ -10,6 +10,9 @@
  * - READY_GATES_INTAKE: once drain() or close() starts, a new request gets 503
  *   BOSUN_UNAVAILABLE with `connection: close`; requests already in flight finish.
  * - REQUEST_ID_IS_SAFE: see request-id.ts; every response carries the id.
+ * - LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: routes with `config: { longLived: true }` (server-sent
+ *   event streams) are refused while draining like any route, but drain does not wait for them;
+ *   whoever owns them closes them (mountMcp in a preClose hook).
  * Not here: listening policy (the runtime picks port and host), auth (createContext's job).
  */
 import {
@@ -115,6 +118,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const err = coreErrors.create('BOSUN_UNAVAILABLE', 'This instance is draining; retry against another.');
       return sendProblem(reply, err, { requestId: req.id, production });
     }
+    // LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: a route with `config: { longLived: true }` (MCP's SSE
+    // stream) stays open until the client leaves, so drain would never see idle if it counted.
+    if ((req.routeOptions.config as { longLived?: boolean } | undefined)?.longLived) return;
     // Ended by whichever comes first: onResponse, onRequestAbort or the socket closing (end is idempotent).
     const end = inFlight.begin(`${req.method} ${req.url}`);
     reply.raw.once('close', end);

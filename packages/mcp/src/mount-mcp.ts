@@ -12,7 +12,8 @@
  * - SESSIONS_ARE_BOUNDED / IDLE_EXPIRY (session-table.ts). Unknown session: 404
  *   BOSUN_MCP_SESSION_NOT_FOUND (clients re-initialize); no session on a non-initialize
  *   request: 400 BOSUN_MCP_SESSION_REQUIRED. Transport errors are problem+json with a code.
- * - Closing the app closes every session.
+ * - Closing the app closes every session (preClose), so open SSE streams never hold up close.
+ * - The GET stream route is `config: { longLived: true }`: @bosun/http's drain does not wait for it.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -210,25 +211,25 @@ export function mountMcp(app: FastifyInstance, service: AnyService, options: Mou
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
       done(null, parseJsonRpcBody(body as string));
     });
-    scope.route({
-      method: ['GET', 'POST', 'DELETE'],
-      url: path,
-      handler: async (req, reply) => {
-        try {
-          await handle(req, reply);
-        } catch (error) {
-          const err = toBosunError(error);
-          if (reply.sent || reply.raw.headersSent) {
-            options.log.error({ err, requestId: req.id }, 'MCP request failed after its response began');
-            return;
-          }
-          if (err.status >= 500 && err.code !== 'BOSUN_MCP_TOO_MANY_SESSIONS') {
-            options.log.error({ err, requestId: req.id }, 'MCP request failed');
-          }
-          return problem(req, reply, err);
+    const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        await handle(req, reply);
+      } catch (error) {
+        const err = toBosunError(error);
+        if (reply.sent || reply.raw.headersSent) {
+          options.log.error({ err, requestId: req.id }, 'MCP request failed after its response began');
+          return;
         }
-      },
-    });
+        if (err.status >= 500 && err.code !== 'BOSUN_MCP_TOO_MANY_SESSIONS') {
+          options.log.error({ err, requestId: req.id }, 'MCP request failed');
+        }
+        return problem(req, reply, err);
+      }
+    };
+    scope.route({ method: ['POST', 'DELETE'], url: path, handler });
+    // The GET stream lives as long as the session: @bosun/http's drain must not wait for it
+    // (LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT); preClose below ends it.
+    scope.route({ method: 'GET', url: path, config: { longLived: true }, handler });
   });
 
   const mount: McpMount = {
@@ -240,6 +241,7 @@ export function mountMcp(app: FastifyInstance, service: AnyService, options: Mou
       await table.closeAll();
     },
   };
-  app.addHook('onClose', async () => mount.close());
+  // preClose, not onClose: open SSE streams must end before the server waits for its connections.
+  app.addHook('preClose', async () => mount.close());
   return mount;
 }
