@@ -95,3 +95,33 @@ describe('queue admin tools (ADMIN_IS_OPT_IN)', () => {
     expect(admin.calls).toEqual(['stats:*']);
   });
 });
+
+describe('extraTools', () => {
+  it('are listed and run by the same dispatcher, with thrown errors as coded results', async () => {
+    const mcp = await startMcp({
+      extraTools: [
+        {
+          name: 'ping',
+          description: 'Answers pong, or fails on demand.',
+          inputSchema: {},
+          annotations: { readOnlyHint: true },
+          async call(args) {
+            if (args.fail) throw coreErrors.create('BOSUN_RATE_LIMITED', 'slow down');
+            return { content: [{ type: 'text', text: 'pong' }] };
+          },
+        },
+      ],
+    });
+    running.push(mcp);
+    const client = await mcp.connect();
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('ping');
+    const ok = (await client.callTool({ name: 'ping', arguments: {} })) as CallToolResult;
+    expect(ok.content).toEqual([{ type: 'text', text: 'pong' }]);
+    const failed = (await client.callTool({ name: 'ping', arguments: { fail: true } })) as CallToolResult;
+    expect(failed._meta?.[ERROR_META_KEY]).toMatchObject({
+      code: 'BOSUN_RATE_LIMITED',
+      status: 429,
+      retryable: true,
+    });
+  });
+});
