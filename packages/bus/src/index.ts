@@ -5,6 +5,7 @@
  */
 export type { BusErrorCode } from './bus.errors.js';
 export { busErrors } from './bus.errors.js';
+export { client } from './context-client.js';
 export type { ReplyEnvelope, RequestEnvelope } from './envelope.js';
 export { ENVELOPE_VERSION, HEADERS } from './envelope.js';
 export type {

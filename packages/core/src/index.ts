@@ -12,6 +12,7 @@ export type {
   JobSender,
   JobSendOptions,
   OperationContext,
+  RemoteCall,
   Transport,
 } from './definition/context.js';
 export { defineService } from './definition/define-service.js';

@@ -8,7 +8,42 @@
 import { type AnyService, type BosunEnv, coreErrors, type EnvRecord, loadConfig } from '@bosun/core';
 import { z } from 'zod';
 
-export type AppConfig = BosunEnv & Record<string, unknown>;
+/** Variables of a process (not of one service): service-to-service trust, heartbeats. */
+export const runtimeEnvSchema = z.object({
+  /** Ed25519 private key (PKCS#8 PEM or JWK JSON) signing this process's RPC tokens. Dev: generated. */
+  SERVICE_PRIVATE_KEY: z.string().min(1).optional(),
+  /** JSON object: service name -> public key (JWK, JWKS, PEM) or JWKS URL, of the callers to trust. */
+  SERVICE_TRUSTED_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return {};
+      try {
+        const value = JSON.parse(text) as unknown;
+        if (typeof value === 'object' && value !== null && !Array.isArray(value))
+          return value as Record<string, never>;
+      } catch {}
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a JSON object mapping service names to public keys or JWKS URLs',
+      });
+      return z.NEVER;
+    }),
+  /** Comma-separated origins allowed to call /mcp from a browser (localhost is always allowed). */
+  MCP_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  /** How often each instance announces itself on the bus. */
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+});
+
+export type AppConfig = BosunEnv & z.infer<typeof runtimeEnvSchema> & Record<string, unknown>;
 
 export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecord): AppConfig {
   if (services.length === 0) {
@@ -22,7 +57,7 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
       `Service "${duplicate}" is listed twice in this process.`,
     );
   }
-  let shape: z.ZodRawShape = {};
+  let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
   for (const service of services) if (service.env) shape = { ...shape, ...service.env.shape };
   return loadConfig(z.object(shape), env) as AppConfig;
 }

@@ -27,10 +27,13 @@ import {
   type PostgresComponent,
   postgresComponent,
 } from '@bosun/core';
+import { type McpStdio, serveMcpStdio } from '@bosun/mcp';
 import type { AppConfig } from './app-config.js';
+import { type BusComponent, busComponent } from './bus-component.js';
 import { type HttpComponent, httpComponent } from './http-component.js';
 import { mountMcpFor } from './mcp-mount.js';
 import { type QueueComponent, queueComponent } from './queue-component.js';
+import { queueJobsPort } from './queue-ports.js';
 import { runtimeErrors } from './runtime.errors.js';
 import { type ContextFactory, createContextFactory, missingJobSender } from './service-context.js';
 import { type ServiceDatabase, serviceDatabase } from './service-database.js';
@@ -54,6 +57,9 @@ export interface App {
   readonly database: PostgresComponent | undefined;
   readonly queue: QueueComponent | undefined;
   readonly http: ReadonlyMap<string, HttpComponent>;
+  readonly bus: BusComponent;
+  /** In MCP stdio mode: resolves when the client closes the stream (the process should then stop). */
+  readonly stdioClosed: Promise<void> | undefined;
   /** A context for calling a service's operations in-process (tests, scripts). */
   context(service: string): ContextFactory;
   start(): Promise<void>;
@@ -123,6 +129,8 @@ export function createApp(options: AppOptions): App {
         });
   const contexts = new Map<string, ContextFactory>();
   let queue: QueueComponent | undefined;
+  // Created below; contexts reach it lazily, since it starts after the database.
+  let bus: BusComponent | undefined;
   for (const service of services) {
     const schema = schemas.get(service.name);
     contexts.set(
@@ -135,7 +143,11 @@ export function createApp(options: AppOptions): App {
         jobs: {
           send: (name, data, o) => (queue?.jobs ?? missingJobSender(service.name)).send(name, data, o),
         },
-        events: noEvents(service.name),
+        events: {
+          publish: (subject, data, o) =>
+            (bus?.events(service.name) ?? noEvents(service.name)).publish(subject, data, o),
+        },
+        call: (target, operation, input, o) => bus!.call(service.name)(target, operation, input, o),
       }),
     );
   }
@@ -152,6 +164,25 @@ export function createApp(options: AppOptions): App {
   }
 
   const http = new Map<string, HttpComponent>();
+  bus = busComponent({
+    services,
+    log,
+    natsUrl: config.NATS_URL,
+    production: config.NODE_ENV === 'production',
+    privateKey: config.SERVICE_PRIVATE_KEY,
+    trustedKeys: config.SERVICE_TRUSTED_KEYS,
+    instance,
+    contexts,
+    registry: metrics.registry,
+    heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+    isReady: () => lifecycle.isReady(),
+    ports: () => {
+      const ports: Record<string, number> = { health: health.port };
+      for (const [name, h] of http) if (h.url) ports[`http:${name}`] = Number(new URL(h.url).port);
+      return ports;
+    },
+  });
+  lifecycle.register(bus);
   if (!options.mcpStdio) {
     services.forEach((service, index) => {
       const context = contexts.get(service.name)!;
@@ -164,10 +195,49 @@ export function createApp(options: AppOptions): App {
         host: config.HOST,
         production: config.NODE_ENV === 'production',
         registry: metrics.registry,
-        mount: (app) => mountMcpFor(app, { service, context, log, queue }),
+        mount: (app) =>
+          mountMcpFor(app, {
+            service,
+            context,
+            log: serviceLog(service),
+            queue,
+            production: config.NODE_ENV === 'production',
+            allowedOrigins: config.MCP_ALLOWED_ORIGINS,
+          }),
       });
       http.set(service.name, component);
       lifecycle.register(component);
+    });
+  }
+
+  let stdioClosed: Promise<void> | undefined;
+  if (options.mcpStdio) {
+    const service = main;
+    let stdio: McpStdio | undefined;
+    let closed!: () => void;
+    stdioClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    lifecycle.register({
+      name: 'mcp:stdio',
+      async start() {
+        stdio = await serveMcpStdio(service, {
+          log,
+          production: config.NODE_ENV === 'production',
+          jobs: queue ? queueJobsPort(queue) : undefined,
+          createContext: (base) =>
+            contexts.get(service.name)!({
+              transport: 'mcp',
+              requestId: base.requestId,
+              log: base.log,
+              signal: base.signal,
+            }),
+        });
+        void stdio.closed.then(closed, closed);
+      },
+      async stop() {
+        await stdio?.close();
+      },
     });
   }
 
@@ -179,6 +249,8 @@ export function createApp(options: AppOptions): App {
     database,
     queue,
     http,
+    bus,
+    stdioClosed,
     context(name) {
       const factory = contexts.get(name);
       if (!factory)

@@ -11,7 +11,7 @@
  * import { hello } from './service.js';
  * await runService({ services: [hello], env, process });
  */
-import { type AnyService, type EnvRecord, type ProcessLike, runMain } from '@bosun/core';
+import { type AnyService, type EnvRecord, flushLogger, type ProcessLike, runMain } from '@bosun/core';
 import { loadAppConfig } from './app-config.js';
 import { type App, createApp } from './create-app.js';
 
@@ -41,6 +41,14 @@ export async function runService(options: RunServiceOptions): Promise<App | unde
   if (app && app.lifecycle.state === 'ready') {
     const urls = [...app.http.values()].map((h) => h.url).filter(Boolean);
     app.log.info({ http: urls, health: app.health.url, mcp: urls.map((u) => `${u}/mcp`) }, 'serving');
+    const started = app;
+    // The MCP client closing stdin is this process's SIGTERM.
+    void started.stdioClosed?.then(async () => {
+      started.log.info('MCP stdio closed by the client: stopping');
+      const result = await started.stop();
+      await flushLogger(started.log);
+      options.process.exit(result.ok ? 0 : 1);
+    });
   }
   return app;
 }

@@ -11,6 +11,7 @@ import type {
   EventPublisher,
   JobSender,
   OperationContext,
+  RemoteCall,
   Transport,
 } from '@bosun/core';
 import type { Logger } from 'pino';
@@ -32,6 +33,7 @@ export interface ServiceContextDeps {
   db: () => DbPort | undefined;
   jobs: JobSender;
   events: EventPublisher;
+  call?: RemoteCall;
 }
 
 export type ContextFactory = (base: ContextBase) => OperationContext;
@@ -50,6 +52,7 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
       db: deps.db(),
       jobs: deps.jobs,
       events: deps.events,
+      call: deps.call,
       caller: base.caller ?? {},
       traceparent: base.traceparent,
       progress: base.progress ?? (async () => {}),

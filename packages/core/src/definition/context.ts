@@ -35,6 +35,14 @@ export interface EventPublisher {
   publish(subject: string, data: unknown, options?: { db?: DbPort }): Promise<void>;
 }
 
+/** Calls an operation of another service over the bus (RPC). The runtime provides it. */
+export type RemoteCall = (
+  target: string,
+  operation: string,
+  input: unknown,
+  options?: { timeoutMs?: number },
+) => Promise<unknown>;
+
 export type Transport = 'http' | 'mcp' | 'rpc' | 'graphql' | 'job' | 'event' | 'internal';
 
 /** Who is calling: a user (from a user JWT), a service (from a service JWT), or nobody known. */
@@ -56,6 +64,8 @@ export interface OperationContext<TConfig = Readonly<Record<string, unknown>>> {
   caller: Caller;
   /** Trace context in W3C traceparent form, when one was received. */
   traceparent?: string;
+  /** Calls another service's operation; see `client()` in @bosun/bus for the typed form. */
+  call?: RemoteCall;
   /** Report progress (long-running operations, jobs). A no-op where nobody listens. */
   progress(value: number, message?: string): Promise<void>;
 }
