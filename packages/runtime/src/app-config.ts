@@ -39,6 +39,11 @@ export const runtimeEnvSchema = z.object({
         .map((o) => o.trim())
         .filter(Boolean),
     ),
+  /** First token of every bus subject (and the JetStream stream names): isolates platforms sharing a NATS. */
+  BUS_SUBJECT_ROOT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('bosun'),
   /** How often each instance announces itself on the bus. */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
 });

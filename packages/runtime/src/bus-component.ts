@@ -48,6 +48,8 @@ export interface BusComponentOptions {
   services: ReadonlyArray<AnyService>;
   log: Logger;
   natsUrl: string | undefined;
+  /** BUS_SUBJECT_ROOT. */
+  root: string;
   production: boolean;
   /** SERVICE_PRIVATE_KEY: one key signs for every service in the process. */
   privateKey: string | undefined;
@@ -167,9 +169,10 @@ export function busComponent(options: BusComponentOptions): BusComponent {
       transport = overNats
         ? await createNatsTransport({
             servers: options.natsUrl!,
+            root: options.root,
             name: `${options.services.map((s) => s.name).join('+')}@${hostname()}`,
           })
-        : createInProcessTransport();
+        : createInProcessTransport({ root: options.root });
       if (overNats && !options.production) view = await createRegistryView(transport);
       for (const service of options.services) {
         const context = options.contexts.get(service.name)!;

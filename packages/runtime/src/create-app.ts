@@ -168,6 +168,7 @@ export function createApp(options: AppOptions): App {
     services,
     log,
     natsUrl: config.NATS_URL,
+    root: config.BUS_SUBJECT_ROOT,
     production: config.NODE_ENV === 'production',
     privateKey: config.SERVICE_PRIVATE_KEY,
     trustedKeys: config.SERVICE_TRUSTED_KEYS,
