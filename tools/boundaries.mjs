@@ -70,7 +70,10 @@ function scanEnv() {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.(ts|mts|js|mjs)$/.test(name) && basename(name, '.ts') !== 'config') {
-        const text = readFileSync(path, 'utf8');
+        // Comments may mention process.env (JSDoc examples of what config.ts does); code may not.
+        const text = readFileSync(path, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
         if (
           /process\s*\.\s*env\b|process\s*\[\s*['"]env['"]\s*\]|from\s+['"](node:)?process['"]/.test(text)
         ) {
