@@ -314,7 +314,7 @@ export function createQueue(options: CreateQueueOptions) {
         name,
         concurrency: positiveInt('concurrency', o.concurrency, 8),
         batchSize: positiveInt('batchSize', o.batchSize, 1),
-        prefetch: o.prefetch === 0 ? 0 : positiveInt('prefetch', o.prefetch, 100),
+        prefetch: o.prefetch === 0 ? 0 : positiveInt('prefetch', o.prefetch, 400),
         pollIntervalMs,
         schema: o.schema ?? definitions.get(name)?.schema,
         handler: handler as (arg: never) => unknown,

@@ -54,11 +54,9 @@ export function createOutcomes(deps: OutcomeDeps): Outcomes {
       const batchAttempts = attempts.slice(0, n);
       const batchOutputs = anyOutput ? JSON.stringify(outputs.slice(0, n).map((o) => o ?? null)) : null;
       try {
-        await deps.pool.query({
-          name: complete.name,
-          text: complete.text,
-          values: [batchIds, batchAttempts, batchOutputs],
-        });
+        // Unnamed on purpose: the generic plan of a prepared version scanned the expiry index
+        // (dead entries included) and got 5-8x slower; planning per batch costs ~0.2 ms.
+        await deps.pool.query(complete.text, [batchIds, batchAttempts, batchOutputs]);
         backoff = 0;
       } catch (error) {
         deps.onError('complete', error);
@@ -95,11 +93,10 @@ export function createOutcomes(deps: OutcomeDeps): Outcomes {
       }
     },
     async fail(name, id, attempt, error, noRetry) {
-      const result = await deps.pool.query<{ outcome: string; id: string; name: string; ready: boolean }>({
-        name: fail.name,
-        text: fail.text,
-        values: [[id], [attempt], JSON.stringify([error]), [noRetry]],
-      });
+      const result = await deps.pool.query<{ outcome: string; id: string; name: string; ready: boolean }>(
+        fail.text,
+        [[id], [attempt], JSON.stringify([error]), [noRetry]],
+      );
       const ready = new Set<string>();
       let willRetry = false;
       for (const row of result.rows) {
@@ -119,11 +116,7 @@ export function createOutcomes(deps: OutcomeDeps): Outcomes {
     },
     async release(name, jobs) {
       if (jobs.length === 0) return 0;
-      const result = await deps.pool.query({
-        name: release.name,
-        text: release.text,
-        values: [jobs.map((j) => j.id), jobs.map((j) => j.attempt)],
-      });
+      const result = await deps.pool.query(release.text, [jobs.map((j) => j.id), jobs.map((j) => j.attempt)]);
       const n = result.rowCount ?? 0;
       deps.metrics.outcome(name, 'released', n);
       deps.emitter.emit('job:released', { name, count: n });

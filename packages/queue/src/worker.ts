@@ -24,7 +24,7 @@ import type { Tables } from './sql/tables.js';
 import { toStoredError } from './stored-error.js';
 import type { QueueJob } from './types.js';
 
-const MAX_CLAIM = 100;
+const MAX_CLAIM = 500;
 /** Claim-ahead applies while the average handler run stays under this. */
 const FAST_HANDLER_MS = 5;
 
@@ -158,7 +158,11 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       void run(jobs);
     }
     if (claiming || retryTimer || !mayHaveMore) return;
-    if (capacity() > 0) void claimMore();
+    // Claim in bulk: with claim-ahead, wait until the local buffer is half empty, so each
+    // claim fetches many jobs instead of topping up one slot at a time.
+    const n = capacity();
+    const ahead = avgMs < FAST_HANDLER_MS ? config.prefetch : 0;
+    if (n > 0 && (ahead === 0 || buffer.length <= ahead / 2)) void claimMore();
   }
 
   async function run(jobs: QueueJob[]): Promise<void> {

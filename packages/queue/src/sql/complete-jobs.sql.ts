@@ -13,7 +13,7 @@ export function completeJobsSql(t: Tables): Statement {
     text: `WITH d AS (
   DELETE FROM ${t.job} j
   USING unnest($1::bigint[], $2::integer[]) WITH ORDINALITY AS c(id, attempt, i)
-  WHERE j.id = c.id AND j.attempt = c.attempt AND j.state = 'active'
+  WHERE j.id = ANY($1::bigint[]) AND j.id = c.id AND j.attempt = c.attempt AND j.state = 'active'
   RETURNING j.*, c.i
 ), a AS (
   INSERT INTO ${t.archive} (${ARCHIVE_COLUMNS})

@@ -16,7 +16,7 @@ function failBody(t: Tables, input: string): string {
 target AS (
   SELECT j.id, input.err, (input.no_retry OR j.attempt > j.retry_limit) AS final
   FROM ${t.job} j JOIN input ON j.id = input.id AND j.attempt = input.attempt
-  WHERE j.state = 'active'
+  WHERE j.state = 'active' AND j.id IN (SELECT id FROM input)
   FOR UPDATE OF j
 ), retried AS (
   UPDATE ${t.job} j

@@ -12,7 +12,7 @@ export function releaseJobsSql(t: Tables): Statement {
 SET state = CASE WHEN j.attempt > 1 THEN 'retry' ELSE 'created' END, attempt = j.attempt - 1,
   locked_by = NULL, expire_at = NULL, started_at = NULL
 FROM unnest($1::bigint[], $2::integer[]) AS c(id, attempt)
-WHERE j.id = c.id AND j.attempt = c.attempt AND j.state = 'active'
+WHERE j.id = ANY($1::bigint[]) AND j.id = c.id AND j.attempt = c.attempt AND j.state = 'active'
 RETURNING j.id`,
   };
 }
