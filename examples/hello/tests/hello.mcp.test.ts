@@ -22,7 +22,11 @@ async function exercise(client: Client): Promise<void> {
   expect(greeting.message).toBe('Hello, Grace!');
 
   const read = await client.readResource({ uri: `hello://greetings/${greeting.id}` });
-  expect(JSON.parse(String(read.contents[0]?.text))).toMatchObject({ id: greeting.id, name: 'Grace' });
+  const content = read.contents[0];
+  expect(content && 'text' in content ? JSON.parse(content.text) : undefined).toMatchObject({
+    id: greeting.id,
+    name: 'Grace',
+  });
 
   const prompt = await client.getPrompt({
     name: 'write-greeting',

@@ -4,12 +4,12 @@
  */
 export type { AppConfig } from './app-config.js';
 export { loadAppConfig } from './app-config.js';
-export type { App, AppOptions } from './create-app.js';
 export { createApp } from './create-app.js';
+export type { App, AppOptions } from './early-parts.js';
 export type { HttpComponent } from './http-component.js';
 export type { QueueComponent } from './queue-component.js';
 export type { RunServiceOptions } from './run-service.js';
 export { runService } from './run-service.js';
 export { runtimeErrors } from './runtime.errors.js';
+export { schemaOf } from './schema-of.js';
 export type { ContextBase, ContextFactory } from './service-context.js';
-export { schemaOf } from './service-database.js';

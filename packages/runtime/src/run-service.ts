@@ -13,7 +13,7 @@
  */
 import { type AnyService, type EnvRecord, flushLogger, type ProcessLike, runMain } from '@bosun/core';
 import { loadAppConfig } from './app-config.js';
-import { type App, createApp } from './create-app.js';
+import { type App, buildEarlyParts } from './early-parts.js';
 
 export interface RunServiceOptions {
   services: AnyService | ReadonlyArray<AnyService>;
@@ -27,14 +27,15 @@ export async function runService(options: RunServiceOptions): Promise<App | unde
   const mcpStdio = options.process.argv?.includes('--mcp-stdio') ?? false;
   let app: App | undefined;
   await runMain(
-    () => {
-      app = createApp({
-        services,
-        config: loadAppConfig(services, options.env),
-        mcpStdio,
-        dataDir: options.dataDir,
-      });
-      return app;
+    async () => {
+      const config = loadAppConfig(services, options.env);
+      // LIVEZ_BEFORE_TRANSPORTS: the health server listens before the transports' code loads.
+      const early = buildEarlyParts({ services, config, mcpStdio });
+      await early.health.start?.(new AbortController().signal);
+      const { composeApp } = await import('./compose-app.js');
+      const composed = composeApp({ services, config, mcpStdio, dataDir: options.dataDir, early });
+      app = composed;
+      return composed;
     },
     { process: options.process },
   );

@@ -9,10 +9,7 @@
 import { type AnyService, type Component, type DbPort, quoteIdent, runMigrations } from '@bosun/core';
 import pg from 'pg';
 import type { Logger } from 'pino';
-
-export function schemaOf(service: AnyService): string {
-  return service.name.replaceAll('-', '_');
-}
+import { schemaOf } from './schema-of.js';
 
 export interface ServiceDatabase extends Component {
   /** The service's pool (search_path = its schema, then public). Throws before start(). */

@@ -19,6 +19,8 @@ export interface SpawnServiceOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   args?: string[];
+  /** Load the entry through tsx. Default: true for TypeScript entries, false for .js/.mjs (a built bundle runs as `node dist/main.js`). */
+  tsx?: boolean;
 }
 
 export interface ExitResult {
@@ -59,9 +61,10 @@ export function killAllServices(): void {
  * expect((await svc.exited).code).toBe(0);
  */
 export function spawnService(options: SpawnServiceOptions): ServiceProcess {
-  const tsx = import.meta.resolve('tsx');
+  const useTsx = options.tsx ?? !/\.[cm]?js$/.test(options.entry);
+  const loader = useTsx ? ['--import', import.meta.resolve('tsx')] : [];
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', tsx, options.entry, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...loader, options.entry, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: Object.fromEntries(
       Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined),
