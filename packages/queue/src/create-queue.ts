@@ -59,6 +59,20 @@ export interface CreateQueueOptions {
   poolSize?: number;
 }
 
+/** `work()`: a single-job handler by default, an array handler when batchSize is given. */
+export interface WorkFunction {
+  <D = unknown>(
+    name: string,
+    options: WorkOptions & { batchSize?: 1 },
+    handler: JobHandler<D>,
+  ): Promise<void>;
+  <D = unknown>(
+    name: string,
+    options: WorkOptions & { batchSize: number },
+    handler: BatchHandler<D>,
+  ): Promise<void>;
+}
+
 export interface StopOptions {
   /** Wait for in-flight handlers (until timeoutMs). Default true. */
   graceful?: boolean;
@@ -228,14 +242,52 @@ export function createQueue(options: CreateQueueOptions) {
     const timeoutMs = stopOptions.timeoutMs ?? 30_000;
     if (startPromise) await startPromise.catch(() => {});
     state = 'stopping';
-    await Promise.all([...workers.values()].map((w) => w.stop(timeoutMs, graceful)));
-    await sender.drain();
-    await Promise.all([maintenance?.stop(), scheduler?.stop()]);
-    await outcomes.flush();
-    await notifier.stop();
-    pool.off('error', onPoolError);
-    if (ownsPool) await pool.end();
-    state = 'stopped';
+    try {
+      await Promise.all([...workers.values()].map((w) => w.stop(timeoutMs, graceful)));
+      await sender.drain();
+      await Promise.all([maintenance?.stop(), scheduler?.stop()]);
+      await outcomes.flush();
+    } finally {
+      await notifier.stop();
+      state = 'stopped';
+      // An owned pool keeps its error listener: a connection dropped while ending must not crash the process.
+      if (ownsPool) await pool.end();
+      else pool.off('error', onPoolError);
+    }
+  }
+
+  async function work(
+    name: string,
+    workOptions: WorkOptions,
+    handler: (arg: never) => unknown,
+  ): Promise<void> {
+    assertQueueName(name);
+    if (typeof handler !== 'function') {
+      throw queueErrors.create(
+        'BOSUN_QUEUE_OPTIONS_INVALID',
+        `work("${name}"): the handler must be a function.`,
+      );
+    }
+    if (state === 'stopping' || state === 'stopped')
+      throw queueErrors.create('BOSUN_QUEUE_STOPPED', 'The queue is stopping; no new workers.');
+    if (workers.has(name) || pendingWorkers.some(([c]) => c.name === name)) {
+      throw queueErrors.create(
+        'BOSUN_QUEUE_WORKER_EXISTS',
+        `A worker for "${name}" is already registered; raise its concurrency instead.`,
+      );
+    }
+    const o = workOptions ?? {};
+    const config: WorkerConfig = {
+      name,
+      concurrency: positiveInt('concurrency', o.concurrency, 8),
+      batchSize: positiveInt('batchSize', o.batchSize, 1),
+      prefetch: o.prefetch === 0 ? 0 : positiveInt('prefetch', o.prefetch, 400),
+      pollIntervalMs,
+      schema: o.schema ?? definitions.get(name)?.schema,
+      handler: handler as (arg: never) => unknown,
+    };
+    if (state === 'started') launch(config);
+    else pendingWorkers.push([config]);
   }
 
   const queue = {
@@ -288,40 +340,12 @@ export function createQueue(options: CreateQueueOptions) {
       const rows = items.map((item) => prepareRow(name, item?.data, item?.options, definition));
       return sender.insert(rows, batchOptions.db);
     },
-    /** Registers the handler for a queue in this process (one worker per queue name). */
-    async work<D = unknown>(
-      name: string,
-      workOptions: WorkOptions,
-      handler: JobHandler<D> | BatchHandler<D>,
-    ): Promise<void> {
-      assertQueueName(name);
-      if (typeof handler !== 'function') {
-        throw queueErrors.create(
-          'BOSUN_QUEUE_OPTIONS_INVALID',
-          `work("${name}"): the handler must be a function.`,
-        );
-      }
-      if (state === 'stopping' || state === 'stopped')
-        throw queueErrors.create('BOSUN_QUEUE_STOPPED', 'The queue is stopping; no new workers.');
-      if (workers.has(name) || pendingWorkers.some(([c]) => c.name === name)) {
-        throw queueErrors.create(
-          'BOSUN_QUEUE_WORKER_EXISTS',
-          `A worker for "${name}" is already registered; raise its concurrency instead.`,
-        );
-      }
-      const o = workOptions ?? {};
-      const config: WorkerConfig = {
-        name,
-        concurrency: positiveInt('concurrency', o.concurrency, 8),
-        batchSize: positiveInt('batchSize', o.batchSize, 1),
-        prefetch: o.prefetch === 0 ? 0 : positiveInt('prefetch', o.prefetch, 400),
-        pollIntervalMs,
-        schema: o.schema ?? definitions.get(name)?.schema,
-        handler: handler as (arg: never) => unknown,
-      };
-      if (state === 'started') launch(config);
-      else pendingWorkers.push([config]);
-    },
+    /**
+     * Registers the handler for a queue in this process (one worker per queue name). The
+     * handler gets one job, or an array when `batchSize` is above 1. Its return value is
+     * stored as the job's output (single jobs only); a throw fails the attempt.
+     */
+    work: work as WorkFunction,
     /** Creates or replaces a cron schedule; each tick enqueues one job across all replicas. */
     async schedule(
       name: string,

@@ -51,6 +51,8 @@ export function cronFor(pattern: string, tz: string): Cron {
   if (!cron) {
     try {
       cron = new Cron(pattern, { timezone: tz, paused: true });
+      // croner checks the time zone lazily; compute one tick now so a bad zone fails here.
+      cron.nextRun();
     } catch (error) {
       throw queueErrors.create(
         'BOSUN_QUEUE_SCHEDULE_INVALID',
