@@ -141,6 +141,13 @@ export function createQueue(options: CreateQueueOptions) {
 
   const onPoolError = (error: Error) => onError('pool', error);
   pool.on('error', onPoolError);
+  if (ownsPool) {
+    // pool.end() resolves before its sockets close; a connection killed in that window (server
+    // restart, DROP DATABASE ... FORCE) would otherwise be an unhandled 'error' on the client.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => log.debug({ err: error }, 'queue: pool client error')),
+    );
+  }
 
   function onError(during: string, error: unknown): void {
     lastDbError = error;
