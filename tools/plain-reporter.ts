@@ -10,14 +10,17 @@ export default class PlainSummary implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const m of modules) {
-      // A file that failed to load has no tests but must still count as a failure.
-      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
+      let failedHere = 0;
       for (const t of m.children.allTests()) {
         const s = t.result().state;
         if (s === 'passed') passed++;
-        else if (s === 'failed') failed++;
+        else if (s === 'failed') failedHere++;
         else skipped++;
       }
+      // A file that failed to load, or whose beforeAll/afterAll threw, has no failed test
+      // (its tests show as skipped) but is a failure all the same.
+      if (m.state() === 'failed' && failedHere === 0) failedHere = 1;
+      failed += failedHere;
     }
     process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

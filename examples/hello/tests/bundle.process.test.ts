@@ -16,9 +16,8 @@ describe('the hello bundle', () => {
   beforeAll(() => {
     execFileSync(
       process.execPath,
-      [fileURLToPath(import.meta.resolve('tsup/dist/cli-default.js')), '--silent'],
+      [fileURLToPath(new URL('../../../tools/bundle.mjs', import.meta.url)), dir],
       {
-        cwd: dir,
         stdio: 'inherit',
       },
     );
