@@ -29,6 +29,7 @@ import {
   formatTraceparent,
   isBosunError,
   type Logger,
+  minimalContext,
   type OperationContext,
   parseTraceparent,
   toBosunError,
@@ -271,27 +272,7 @@ export function createEventBus(
   };
 }
 
-const notWired = (what: string) => () => {
-  throw coreErrors.create(
-    'BOSUN_UNAVAILABLE',
-    `${what} is not wired into this event context; pass createContext.`,
-  );
-};
-
 /** The context used when no createContext is given. */
 export function defaultEventContext(init: EventContextInit): OperationContext {
-  return {
-    service: init.service,
-    requestId: init.requestId,
-    transport: 'event',
-    log: init.log,
-    signal: init.signal,
-    config: {},
-    db: undefined,
-    jobs: { send: notWired('A job queue') },
-    events: { publish: notWired('An event bus') },
-    caller: { service: init.event.source },
-    traceparent: init.traceparent,
-    progress: async () => {},
-  };
+  return minimalContext({ ...init, transport: 'event', caller: { service: init.event.source } });
 }

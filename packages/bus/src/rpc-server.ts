@@ -22,6 +22,7 @@ import {
   formatTraceparent,
   invoke,
   type Logger,
+  minimalContext,
   type OperationContext,
   parseTraceparent,
   toBosunError,
@@ -65,29 +66,9 @@ export interface RpcServer {
   close(): Promise<void>;
 }
 
-const notWired = (what: string) => () => {
-  throw coreErrors.create(
-    'BOSUN_UNAVAILABLE',
-    `${what} is not wired into this RPC context; pass createContext.`,
-  );
-};
-
 /** The context used when no createContext is given: no database, no queue, no event bus. */
 export function defaultRpcContext(init: RpcContextInit): OperationContext {
-  return {
-    service: init.service,
-    requestId: init.requestId,
-    transport: 'rpc',
-    log: init.log,
-    signal: init.signal,
-    config: {},
-    db: undefined,
-    jobs: { send: notWired('A job queue') },
-    events: { publish: notWired('An event bus') },
-    caller: init.caller,
-    traceparent: init.traceparent,
-    progress: async () => {},
-  };
+  return minimalContext({ ...init, transport: 'rpc' });
 }
 
 export function bearerToken(headers: BusHeaders): string | undefined {

@@ -29,6 +29,8 @@ export { prompt, resource, subscribe } from './definition/extras.js';
 export { getOperation, invoke } from './definition/invoke.js';
 export type { AnyJob, Job, JobContext, JobOptions, JobSpec, ScheduleSpec } from './definition/job.js';
 export { job } from './definition/job.js';
+export type { MinimalContextInit } from './definition/minimal-context.js';
+export { minimalContext } from './definition/minimal-context.js';
 export type {
   AnyOperation,
   HttpMethod,
