@@ -23,7 +23,7 @@ import { queueMigrations } from './migrations/index.js';
 import { createNotifier } from './notifier.js';
 import { queueErrors } from './queue.errors.js';
 import { type ScheduleOptions, type ScheduleRecord, type Scheduler, startScheduler } from './scheduler.js';
-import { createSendBuffer } from './send-buffer.js';
+import { createSendBuffer, type InsertedRow } from './send-buffer.js';
 import { getSingletonSql } from './sql/get-job.sql.js';
 import { depthSql } from './sql/stats.sql.js';
 import { tablesFor } from './sql/tables.js';
@@ -180,7 +180,26 @@ export function createQueue(options: CreateQueueOptions) {
     return undefined;
   }
 
-  const sender = createSendBuffer(pool, tables, onReady);
+  const sender = createSendBuffer(pool, tables, onReady, {
+    reserve(name) {
+      const worker = workers.get(name);
+      return worker?.reserve() ? worker.id : undefined;
+    },
+    deliver(claimed, unused) {
+      const byName = new Map<string, InsertedRow[]>();
+      for (const row of claimed) byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
+      for (const name of new Set([...byName.keys(), ...unused.keys()])) {
+        const worker = workers.get(name);
+        const rows = byName.get(name) ?? [];
+        if (worker) worker.adopt(rows, Math.max(0, unused.get(name) ?? 0));
+        else if (rows.length > 0)
+          void outcomes.release(
+            name,
+            rows.map((r) => ({ id: String(r.id), attempt: r.attempt })),
+          );
+      }
+    },
+  });
   const outcomes = createOutcomes({
     pool,
     tables,

@@ -143,6 +143,8 @@ export interface PreparedRow {
   singletonKey: string | undefined;
   /** One element of the insert's JSON array. */
   json: string;
+  /** Due now (no startAfter): may be handed straight to a local idle worker. */
+  immediate: boolean;
 }
 
 /** Builds the insert row for one send, applying `define()` defaults under the send's own options. */
@@ -168,6 +170,7 @@ export function prepareRow(
     name,
     singletonKey: merged.singletonKey,
     json: `{"n":${JSON.stringify(name)},"d":${dataJson}${fields}}`,
+    immediate: merged.startAfter === undefined,
   };
 }
 

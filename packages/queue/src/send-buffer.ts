@@ -21,11 +21,24 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-interface InsertedRow {
+export interface InsertedRow {
   id: string;
   name: string;
   singleton_key: string | null;
   ready: boolean;
+  claimed: boolean;
+  data: unknown;
+  attempt: number;
+  retry_limit: number;
+  priority: number;
+}
+
+/** IN_PROCESS_HANDOFF: the local worker that may take a due job directly. */
+export interface Handoff {
+  /** Reserves a slot on an idle local worker for `name`; returns its id or undefined. */
+  reserve(name: string): string | undefined;
+  /** Gives inserted, already-claimed rows to their worker; `unused` reservations are returned. */
+  deliver(claimed: InsertedRow[], unused: Map<string, number>): void;
 }
 
 /** Maps RETURNING rows (input order, conflicting singletons skipped) back to the inputs. */
@@ -64,6 +77,7 @@ export function createSendBuffer(
   pool: pg.Pool,
   tables: Tables,
   onReady: (names: Set<string>, inTransaction: DbPort | undefined) => Promise<void> | undefined,
+  handoff: Handoff,
 ): SendBuffer {
   const statement: Statement = insertJobsSql(tables);
   let pending: Pending[] = [];
@@ -72,13 +86,34 @@ export function createSendBuffer(
   let idle: Array<() => void> = [];
 
   async function run(rows: ReadonlyArray<PreparedRow>, db: DbPort | undefined): Promise<(string | null)[]> {
-    const json = `[${rows.map((r) => r.json).join(',')}]`;
-    const result = db
-      ? await db.query<Record<string, unknown>>(statement.text, [json])
-      : await pool.query<InsertedRow>({ name: statement.name, text: statement.text, values: [json] });
-    const inserted = result.rows as unknown as InsertedRow[];
+    // Never hand off inside a caller's transaction: the row is not visible until COMMIT.
+    const reserved = new Map<string, number>();
+    const parts = rows.map((r) => {
+      const worker = db || !r.immediate ? undefined : handoff.reserve(r.name);
+      if (worker === undefined) return r.json;
+      reserved.set(r.name, (reserved.get(r.name) ?? 0) + 1);
+      return `${r.json.slice(0, -1)},"w":${JSON.stringify(worker)}}`;
+    });
+    let inserted: InsertedRow[];
+    try {
+      const json = `[${parts.join(',')}]`;
+      const result = db
+        ? await db.query<Record<string, unknown>>(statement.text, [json])
+        : await pool.query<InsertedRow>({ name: statement.name, text: statement.text, values: [json] });
+      inserted = result.rows as unknown as InsertedRow[];
+    } catch (error) {
+      if (reserved.size > 0) handoff.deliver([], reserved);
+      throw error;
+    }
     const ready = new Set<string>();
-    for (const r of inserted) if (r.ready) ready.add(r.name);
+    const claimed: InsertedRow[] = [];
+    for (const r of inserted) {
+      if (r.claimed) {
+        claimed.push(r);
+        reserved.set(r.name, (reserved.get(r.name) ?? 0) - 1);
+      } else if (r.ready) ready.add(r.name);
+    }
+    if (claimed.length > 0 || reserved.size > 0) handoff.deliver(claimed, reserved);
     if (ready.size > 0) await onReady(ready, db);
     return mapIds(rows, inserted);
   }

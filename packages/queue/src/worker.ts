@@ -28,7 +28,7 @@ const MAX_CLAIM = 500;
 /** Claim-ahead applies while the average handler run stays under this. */
 const FAST_HANDLER_MS = 5;
 
-interface ClaimedRow {
+export interface ClaimedRow {
   id: string;
   data: unknown;
   attempt: number;
@@ -60,7 +60,13 @@ export interface WorkerDeps {
 
 export interface Worker {
   readonly name: string;
+  /** Stored as locked_by on the jobs it claims. */
+  readonly id: string;
   wake(): void;
+  /** IN_PROCESS_HANDOFF: reserves a slot when idle (queue last seen empty); false otherwise. */
+  reserve(): boolean;
+  /** Takes rows inserted already claimed for this worker, and returns `unused` reservations. */
+  adopt(rows: ReadonlyArray<ClaimedRow>, unused: number): void;
   /** Stops intake; resolves when in-flight jobs finished or were released at the deadline. */
   stop(timeoutMs: number, graceful: boolean): Promise<void>;
 }
@@ -78,6 +84,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   let mayHaveMore = true;
   let wokenWhileClaiming = false;
   let releasing: Promise<void> | undefined;
+  let reserved = 0;
   let stopping = false;
   let avgMs = 0;
   let backoff = 0;
@@ -109,7 +116,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   }
 
   function capacity(): number {
-    const slots = (concurrency - calls) * batchSize;
+    const slots = (concurrency - calls) * batchSize - reserved;
     const ahead = avgMs < FAST_HANDLER_MS ? config.prefetch : 0;
     return Math.min(MAX_CLAIM, slots + ahead - buffer.length);
   }
@@ -229,6 +236,22 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
 
   return {
     name,
+    id: deps.workerId,
+    reserve() {
+      if (stopping || mayHaveMore || claiming || buffer.length > 0 || calls + reserved >= concurrency)
+        return false;
+      reserved++;
+      return true;
+    },
+    adopt(rows, unused) {
+      reserved = Math.max(0, reserved - rows.length - unused);
+      for (const row of rows) buffer.push(toJob(row));
+      if (stopping) {
+        releasing = Promise.all([releasing, releaseBuffered()]).then(() => {});
+        return;
+      }
+      pump();
+    },
     wake() {
       mayHaveMore = true;
       if (claiming) wokenWhileClaiming = true;

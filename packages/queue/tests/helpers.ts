@@ -43,6 +43,9 @@ export function useQueueDatabase(label: string) {
     },
     pool(): pg.Pool {
       const p = new pg.Pool({ connectionString: db.url, max: 4 });
+      // pool.end() resolves before sockets close; the file's DROP DATABASE ... FORCE may hit that window.
+      p.on('error', () => {});
+      p.on('connect', (client) => client.on('error', () => {}));
       pools.push(p);
       return p;
     },
