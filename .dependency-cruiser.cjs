@@ -1,9 +1,12 @@
 /**
  * Architecture rules (DESIGN.md "Boundaries"). Each rule has a probe under
  * tools/boundary-probes that must violate it; tools/tests/boundaries.test.ts checks that.
- * The optional `tools/boundary-probes/` prefix lets the same rules apply to the probes.
+ * The optional `tools/boundary-probes/` prefix lets the same rules apply to the probes. It is a
+ * non-capturing group: dependency-cruiser drops unmatched groups before numbering `$n`, so a
+ * capturing prefix made `$2` stay literal outside the probes (every import inside a service
+ * was flagged, and no-own-index never fired on the real tree).
  */
-const ROOT = '^(tools/boundary-probes/)?';
+const ROOT = '^(?:tools/boundary-probes/)?';
 
 module.exports = {
   forbidden: [
@@ -12,7 +15,7 @@ module.exports = {
       comment: 'A service imports packages, never another service. Share code through a package.',
       severity: 'error',
       from: { path: `${ROOT}services/([^/]+)/` },
-      to: { path: `${ROOT}services/`, pathNot: `${ROOT}services/$2/` },
+      to: { path: `${ROOT}services/`, pathNot: `${ROOT}services/$1/` },
     },
     {
       name: 'packages-not-to-services-or-apps',
@@ -33,7 +36,7 @@ module.exports = {
       comment: "Inside a package, import the module itself, never the package's own index.ts.",
       severity: 'error',
       from: { path: `${ROOT}packages/([^/]+)/src/`, pathNot: `${ROOT}packages/[^/]+/src/index\\.ts$` },
-      to: { path: `${ROOT}packages/$2/src/index\\.ts$` },
+      to: { path: `${ROOT}packages/$1/src/index\\.ts$` },
     },
   ],
   options: {
