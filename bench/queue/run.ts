@@ -16,6 +16,13 @@ import { pgbossAdapter } from './adapters/pgboss.js';
 import { fillScale } from './scale.js';
 
 const args = process.argv.slice(2);
+// A peer's idle pool connection killed by DROP DATABASE ... FORCE after the workload ended
+// surfaces as an unhandled 'error' (57P01); it says nothing about the workload, so ignore it.
+process.on('uncaughtException', (error: Error & { code?: string }) => {
+  if (error.code === '57P01') return;
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
 const quick = args.includes('--quick');
 const only = args
   .find((a) => a.startsWith('--only='))
@@ -64,6 +71,8 @@ async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): 
   try {
     return await fn(urlFor(name));
   } finally {
+    // pool.end() resolves before sockets close; give them a moment before forcing the drop.
+    await new Promise((r) => setTimeout(r, 300));
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
 }
