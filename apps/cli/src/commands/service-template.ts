@@ -1,4 +1,6 @@
 /** The files of a new service, keyed by path. Versions follow the monorepo's own pins. */
+import { readFileSync } from 'node:fs';
+
 export function serviceFiles(name: string): Record<string, string> {
   const id = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   return {
@@ -47,9 +49,11 @@ export const ${id} = defineService({
   },
 });
 `,
-    'src/config.ts': `/** The one place ${name} reads the environment. */
-export const env: Record<string, string | undefined> = process.env;
-`,
+    // A template file, so only config.ts files (here: the generated one) read the environment.
+    'src/config.ts': readFileSync(
+      new URL('../../templates/config.ts.tmpl', import.meta.url),
+      'utf8',
+    ).replaceAll('__NAME__', name),
     'src/main.ts': `/** ${name}'s process: wiring only. */
 import { runService } from '@bosun/runtime';
 import { env } from './config.js';
