@@ -11,6 +11,15 @@
  *   consumers resume pulling after reconnect.
  * - PUBLISH_IS_DEDUPLICATED: a durable publish carries its id as Nats-Msg-Id, so retrying
  *   a publish whose ack was lost stores the event once.
+ * - ONE_INBOX_PER_CONNECTION: requests share one wildcard inbox subscription
+ *   (`_INBOX.<nuid>.*`) and are told apart by a per-connection counter in the reply
+ *   subject; a reply for an unknown or finished request is dropped. No responders (a 503
+ *   status with no body) -> BOSUN_BUS_NO_RESPONDERS; no reply in time -> BOSUN_TIMEOUT;
+ *   requests pending when the connection closes -> BOSUN_BUS_CLOSED.
+ * Performance: the connection sets `noAsyncTraces` (nats.js would otherwise capture stacks
+ * per call; errors are rebuilt as coded BosunErrors here anyway), requests bypass
+ * nc.request (which still builds a `RequestError("cancelled")`, a timeout promise and a
+ * Promise.race per call), and headers are parsed only when read.
  */
 import { coreErrors, isBosunError } from '@bosun/core';
 import {
@@ -25,6 +34,7 @@ import {
 import {
   ClosedConnectionError,
   connect,
+  createInbox,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
@@ -74,11 +84,26 @@ function fromHeaders(h: MsgHdrs | undefined): BusHeaders {
   return out;
 }
 
-const toMessage = (m: Msg): BusMessage => ({
-  subject: m.subject,
-  data: m.data,
-  headers: fromHeaders(m.headers),
-});
+/** A BusMessage whose headers are parsed on first read (RPC callers never read them). */
+function toMessage(m: Msg): BusMessage {
+  let parsed: BusHeaders | undefined;
+  return {
+    subject: m.subject,
+    data: m.data,
+    get headers() {
+      parsed ??= fromHeaders(m.headers);
+      return parsed;
+    },
+  };
+}
+
+interface PendingRequest {
+  subject: string;
+  timeoutMs: number;
+  timer: NodeJS.Timeout;
+  resolve(message: BusMessage): void;
+  reject(error: Error): void;
+}
 
 function mapError(error: unknown, subject: string, timeoutMs?: number): Error {
   if (isBosunError(error)) return error;
@@ -117,12 +142,57 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
+    // No stack capture per request; failures become coded BosunErrors in mapError.
+    noAsyncTraces: true,
   });
   const js: JetStreamClient = jetstream(nc);
   let jsm: JetStreamManager | undefined;
   let streamsReady: Promise<void> | undefined;
   const closers = new Set<() => Promise<void>>();
   let closing: Promise<void> | undefined;
+
+  // ONE_INBOX_PER_CONNECTION: replies arrive on `${inboxPrefix}<id>`.
+  const inboxPrefix = `${createInbox()}.`;
+  const pending = new Map<string, PendingRequest>();
+  let nextRequestId = 0;
+  let inbox: ReturnType<NatsConnection['subscribe']> | undefined;
+  const failPending = (error: (p: PendingRequest) => Error) => {
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(error(p));
+    }
+  };
+  const openInbox = () => {
+    if (inbox && !inbox.isClosed()) return;
+    inbox = nc.subscribe(`${inboxPrefix}*`, {
+      callback: (err, msg) => {
+        if (err) {
+          // The inbox subscription itself failed (e.g. a permission error): nothing pending can be answered.
+          inbox = undefined;
+          failPending((p) => mapError(err, p.subject, p.timeoutMs));
+          return;
+        }
+        const id = msg.subject.slice(inboxPrefix.length);
+        const p = pending.get(id);
+        if (!p) return;
+        pending.delete(id);
+        clearTimeout(p.timer);
+        if (msg.data.length === 0 && msg.headers?.code === 503) {
+          p.reject(mapError(new NoRespondersError(p.subject), p.subject, p.timeoutMs));
+        } else {
+          p.resolve(toMessage(msg));
+        }
+      },
+    });
+  };
+  void nc
+    .closed()
+    .then(() =>
+      failPending(() =>
+        busErrors.create('BOSUN_BUS_CLOSED', 'The NATS connection closed before the reply came.'),
+      ),
+    );
 
   const manager = async () => {
     jsm ??= await jetstreamManager(nc);
@@ -169,14 +239,26 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
   return {
     kind: 'nats',
     subjects,
-    async request(subject, data, { timeoutMs, headers }) {
-      try {
-        return toMessage(
-          await nc.request(subject, data, { timeout: timeoutMs, headers: toHeaders(headers) }),
-        );
-      } catch (error) {
-        throw mapError(error, subject, timeoutMs);
-      }
+    request(subject, data, { timeoutMs, headers }) {
+      return new Promise<BusMessage>((resolve, reject) => {
+        try {
+          openInbox();
+          const id = (nextRequestId++).toString(36);
+          const timer = setTimeout(() => {
+            if (pending.delete(id)) reject(mapError(new TimeoutError(), subject, timeoutMs));
+          }, timeoutMs);
+          pending.set(id, { subject, timeoutMs, timer, resolve, reject });
+          try {
+            nc.publish(subject, data, { reply: inboxPrefix + id, headers: toHeaders(headers) });
+          } catch (error) {
+            pending.delete(id);
+            clearTimeout(timer);
+            throw error;
+          }
+        } catch (error) {
+          reject(mapError(error, subject, timeoutMs));
+        }
+      });
     },
     async serve(subject, { queue }, handler) {
       const inFlight = new Set<Promise<void>>();
