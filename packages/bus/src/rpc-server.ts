@@ -11,13 +11,15 @@
  *   requests in flight finish until the drain signal aborts.
  * - CALLER_IS_VERIFIED: with a verifier, a request whose token does not verify never reaches
  *   the handler; it answers the verifier's coded error (401/403).
+ * Performance: the per-request child logger and AbortController are made on first read of
+ * `init.log` / `init.signal` (a context factory that copies them eagerly still gets them);
+ * an abort at the drain deadline reaches every signal handed out, including ones made after it.
  * Not here: the service's real context ports (db, jobs, events) — the runtime passes createContext.
  */
 import { randomUUID } from 'node:crypto';
 import {
   type AnyService,
   type Caller,
-  childContext,
   coreErrors,
   formatTraceparent,
   invoke,
@@ -29,6 +31,7 @@ import {
   trackInFlight,
 } from '@bosun/core';
 import { decodeRequest, encodeReply, HEADERS } from './envelope.js';
+import { childTrace } from './trace-ids.js';
 import type { BusHeaders, Subscription, Transport } from './transport.port.js';
 
 /** Structural: @bosun/auth's service verifier fits. Throws a coded error to refuse. */
@@ -66,9 +69,24 @@ export interface RpcServer {
   close(): Promise<void>;
 }
 
-/** The context used when no createContext is given: no database, no queue, no event bus. */
+/**
+ * The context used when no createContext is given: no database, no queue, no event bus.
+ * `log` and `signal` stay lazy: they are read from `init` when the handler reads them.
+ */
 export function defaultRpcContext(init: RpcContextInit): OperationContext {
-  return minimalContext({ ...init, transport: 'rpc' });
+  const ctx = minimalContext({
+    service: init.service,
+    requestId: init.requestId,
+    caller: init.caller,
+    traceparent: init.traceparent,
+    transport: 'rpc',
+    log: undefined as unknown as Logger,
+    signal: undefined as unknown as AbortSignal,
+  });
+  return Object.defineProperties(ctx, {
+    log: { get: () => init.log, enumerable: true, configurable: true },
+    signal: { get: () => init.signal, enumerable: true, configurable: true },
+  });
 }
 
 export function bearerToken(headers: BusHeaders): string | undefined {
@@ -96,6 +114,8 @@ export async function serveRpc(
     .filter(([, op]) => op.rpc !== false)
     .map(([name]) => name);
   let draining = false;
+  /** Set once drain gave up waiting: signals made after that start aborted. */
+  let gaveUp = false;
   let closing: Promise<{ abandoned: string[] }> | undefined;
 
   for (const name of names) {
@@ -110,10 +130,19 @@ export async function serveRpc(
         return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
       }
       const end = inFlight.begin(`rpc:${name}#${requestId}`);
-      const controller = new AbortController();
-      controllers.add(controller);
-      const trace = childContext(parseTraceparent(request.headers[HEADERS.traceparent]));
-      const log = options.log.child({ requestId, operation: name, traceId: trace.traceId });
+      const trace = childTrace(parseTraceparent(request.headers[HEADERS.traceparent]));
+      let log: Logger | undefined;
+      const requestLog = () =>
+        (log ??= options.log.child({ requestId, operation: name, traceId: trace.traceId }));
+      let controller: AbortController | undefined;
+      const requestSignal = () => {
+        if (!controller) {
+          controller = new AbortController();
+          if (gaveUp) controller.abort();
+          else controllers.add(controller);
+        }
+        return controller.signal;
+      };
       try {
         const caller: Caller = options.verifier
           ? await options.verifier.verify(bearerToken(request.headers), name)
@@ -125,19 +154,23 @@ export async function serveRpc(
           requestId,
           traceparent: formatTraceparent(trace),
           caller,
-          signal: controller.signal,
           headers: request.headers,
-          log,
+          get signal() {
+            return requestSignal();
+          },
+          get log() {
+            return requestLog();
+          },
         });
         const data = await invoke(service, name, input, ctx);
         return { data: encodeReply({ ok: true, data }), headers: { [HEADERS.requestId]: requestId } };
       } catch (thrown) {
         const error = toBosunError(thrown);
-        if (error.status >= 500) log.error({ err: error }, 'rpc request failed');
-        else log.debug({ code: error.code }, 'rpc request refused');
+        if (error.status >= 500) requestLog().error({ err: error }, 'rpc request failed');
+        else requestLog().debug({ code: error.code }, 'rpc request refused');
         return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
       } finally {
-        controllers.delete(controller);
+        if (controller) controllers.delete(controller);
         end();
       }
     });
@@ -150,7 +183,10 @@ export async function serveRpc(
       const unsubscribed = Promise.allSettled(subscriptions.map((s) => s.close()));
       const idle = await inFlight.waitIdle(signal);
       const abandoned = idle ? [] : inFlight.labels();
-      if (!idle) for (const c of controllers) c.abort();
+      if (!idle) {
+        gaveUp = true;
+        for (const c of controllers) c.abort();
+      }
       if (idle) await unsubscribed;
       return { abandoned };
     })();
