@@ -106,9 +106,14 @@ export function createResilience(options: ResilienceOptions = {}): Resilience {
     const k = options.bulkhead === false ? undefined : (options.bulkhead ?? {});
     const bulk = k ? bulkhead(k.maxInFlight ?? 256, k.queue ?? 1024) : noop;
     const inner = breaker ?? noop;
+    // Policies switched off are left out of the chain rather than wrapped as no-ops.
+    const chain = (...policies: IPolicy[]) => {
+      const active = policies.filter((p) => p !== noop);
+      return active.length === 0 ? noop : active.length === 1 ? active[0]! : wrap(...active);
+    };
     return {
-      plain: wrap(bulk, inner),
-      idempotent: wrap(bulk, retryPolicy, inner),
+      plain: chain(bulk, inner),
+      idempotent: chain(bulk, retryPolicy, inner),
       state: () => (breaker ? STATE[breaker.state] : 'closed'),
     };
   };

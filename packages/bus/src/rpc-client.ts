@@ -110,6 +110,7 @@ export function createClient<S extends AnyService>(
     : createResilience(options.resilience ?? {});
   const idempotent = new Set(options.idempotent ?? []);
   const definition = options.definition;
+  const tokenProvider = options.tokenProvider;
   if (definition)
     for (const [name, op] of Object.entries(definition.operations)) if (op.idempotent) idempotent.add(name);
 
@@ -133,7 +134,7 @@ export function createClient<S extends AnyService>(
     const data = encodeRequest(input);
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? 5000;
     const result = await resilience.run(target, { idempotent: idempotent.has(operation) }, async () => {
-      const token = await options.tokenProvider?.({ audience: target, scope: operation });
+      const token = tokenProvider && (await tokenProvider({ audience: target, scope: operation }));
       const reply = await transport.request(subject, data, {
         timeoutMs,
         headers: token ? { ...headers, [HEADERS.authorization]: `Bearer ${token}` } : headers,

@@ -74,7 +74,7 @@ export interface RpcServer {
  * `log` and `signal` stay lazy: they are read from `init` when the handler reads them.
  */
 export function defaultRpcContext(init: RpcContextInit): OperationContext {
-  const ctx = minimalContext({
+  const base = minimalContext({
     service: init.service,
     requestId: init.requestId,
     caller: init.caller,
@@ -83,10 +83,15 @@ export function defaultRpcContext(init: RpcContextInit): OperationContext {
     log: undefined as unknown as Logger,
     signal: undefined as unknown as AbortSignal,
   });
-  return Object.defineProperties(ctx, {
-    log: { get: () => init.log, enumerable: true, configurable: true },
-    signal: { get: () => init.signal, enumerable: true, configurable: true },
-  });
+  return {
+    ...base,
+    get log() {
+      return init.log;
+    },
+    get signal() {
+      return init.signal;
+    },
+  };
 }
 
 export function bearerToken(headers: BusHeaders): string | undefined {
@@ -131,18 +136,9 @@ export async function serveRpc(
       }
       const end = inFlight.begin(`rpc:${name}#${requestId}`);
       const trace = childTrace(parseTraceparent(request.headers[HEADERS.traceparent]));
+      // No per-request closures: only the getters below, which run on first read.
       let log: Logger | undefined;
-      const requestLog = () =>
-        (log ??= options.log.child({ requestId, operation: name, traceId: trace.traceId }));
       let controller: AbortController | undefined;
-      const requestSignal = () => {
-        if (!controller) {
-          controller = new AbortController();
-          if (gaveUp) controller.abort();
-          else controllers.add(controller);
-        }
-        return controller.signal;
-      };
       try {
         const caller: Caller = options.verifier
           ? await options.verifier.verify(bearerToken(request.headers), name)
@@ -156,18 +152,25 @@ export async function serveRpc(
           caller,
           headers: request.headers,
           get signal() {
-            return requestSignal();
+            if (!controller) {
+              controller = new AbortController();
+              if (gaveUp) controller.abort();
+              else controllers.add(controller);
+            }
+            return controller.signal;
           },
           get log() {
-            return requestLog();
+            log ??= options.log.child({ requestId, operation: name, traceId: trace.traceId });
+            return log;
           },
         });
         const data = await invoke(service, name, input, ctx);
         return { data: encodeReply({ ok: true, data }), headers: { [HEADERS.requestId]: requestId } };
       } catch (thrown) {
         const error = toBosunError(thrown);
-        if (error.status >= 500) requestLog().error({ err: error }, 'rpc request failed');
-        else requestLog().debug({ code: error.code }, 'rpc request refused');
+        log ??= options.log.child({ requestId, operation: name, traceId: trace.traceId });
+        if (error.status >= 500) log.error({ err: error }, 'rpc request failed');
+        else log.debug({ code: error.code }, 'rpc request refused');
         return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
       } finally {
         if (controller) controllers.delete(controller);
