@@ -22,7 +22,6 @@ import {
   type AnyService,
   type BosunErrorJSON,
   childContext,
-  coreErrors,
   type DbPort,
   type EventPublisher,
   type EventSubscription,
