@@ -7,7 +7,16 @@
  * - INPUT_IS_VALIDATED: a handler never sees input that failed its schema.
  * - OUTPUT_IS_VALIDATED: a caller never sees output that failed its schema (BOSUN_OUTPUT_INVALID).
  * - Every throw leaves as a BosunError (CAUSE_IS_KEPT).
+ * - SYNC_PARSE_FIRST: schemas are parsed with zod's synchronous safeParse. A schema that needs
+ *   async is parsed with safeParseAsync: one whose tree holds an `async` function (refine,
+ *   transform, check) is known before its first call; one that only shows it by throwing from
+ *   the sync parse ($ZodAsyncError, or a TypeError from zod 4.6's compiled object parser) is
+ *   parsed again async and remembered. Caveat for that second kind (a non-`async` function
+ *   returning a promise), first call only: its checks run twice, and if its promise rejects,
+ *   the copy zod started in the abandoned sync attempt is an unhandled rejection. Async checks
+ *   should be `async` functions that resolve false rather than reject.
  */
+import type { z } from 'zod';
 import type { BosunError } from '../errors/bosun-error.js';
 import { coreErrors } from '../errors/core.errors.js';
 import { describeIssues, toBosunError, validationError, zodIssues } from '../errors/normalize-error.js';
@@ -26,6 +35,68 @@ export function getOperation(service: AnyService, name: string): AnyOperation {
   return op;
 }
 
+type Schema = AnyOperation['input'];
+type Parsed = { success: true; data: unknown } | { success: false; error: z.ZodError };
+
+const AsyncFunction = (async () => {}).constructor;
+
+/** Schemas known to need safeParseAsync; false: try the sync parse first. */
+const needsAsync = new WeakMap<Schema, boolean>();
+
+/**
+ * True when the schema's tree holds a function declared `async` (zod's own checks are all
+ * sync). Walks zod's defs generically, so it survives zod adding schema kinds; a lazy
+ * schema's getter is not called (its inside is found out by the sync attempt instead).
+ */
+function holdsAsyncFunction(root: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number): boolean => {
+    if (typeof value === 'function') return value instanceof AsyncFunction;
+    if (typeof value !== 'object' || value === null || depth > 64 || seen.has(value)) return false;
+    seen.add(value);
+    const internals = (value as { _zod?: { def?: unknown } })._zod;
+    if (internals !== undefined) return visit(internals.def, depth + 1);
+    if (Array.isArray(value)) return value.some((v) => visit(v, depth + 1));
+    if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+      return false;
+    for (const key of Object.keys(value)) {
+      if (key === 'getter') continue; // z.lazy: calling it is the user's code
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor && 'value' in descriptor && visit(descriptor.value, depth + 1)) return true;
+      if (descriptor?.get && key === 'shape' && visit((value as Record<string, unknown>)[key], depth + 1))
+        return true;
+    }
+    return false;
+  };
+  return visit(root, 0);
+}
+
+/** safeParse, or safeParseAsync for a schema that needs it (SYNC_PARSE_FIRST). */
+function parse(schema: Schema, value: unknown): Parsed | Promise<Parsed> {
+  let known = needsAsync.get(schema);
+  if (known === undefined) {
+    known = holdsAsyncFunction(schema);
+    needsAsync.set(schema, known);
+  }
+  if (known) return schema.safeParseAsync(value);
+  try {
+    return schema.safeParse(value);
+  } catch {
+    // The sync parse met a promise ($ZodAsyncError; zod 4.6's compiled object parser throws a
+    // TypeError instead), or a check threw. The async parse tells which: if it succeeds the
+    // schema needs async from now on; if it throws, that throw leaves invoke as it always did.
+  }
+  return schema.safeParseAsync(value).then((result) => {
+    needsAsync.set(schema, true);
+    return result;
+  });
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  (typeof v === 'object' || typeof v === 'function') &&
+  v !== null &&
+  typeof (v as { then?: unknown }).then === 'function';
+
 export async function invoke(
   service: AnyService,
   operationName: string,
@@ -38,17 +109,21 @@ export async function invoke(
   } catch (error) {
     throw toBosunError(error);
   }
-  const parsed = await op.input.safeParseAsync(input);
+  const pending = parse(op.input, input);
+  const parsed = pending instanceof Promise ? await pending : pending;
   if (!parsed.success) throw validationError(parsed.error);
   if (ctx.signal.aborted)
     throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
   let result: unknown;
   try {
-    result = await op.handler(parsed.data, ctx);
+    // A sync handler's value is used as it is: no extra tick for the common case.
+    const returned: unknown = op.handler(parsed.data, ctx);
+    result = isThenable(returned) ? await returned : returned;
   } catch (error) {
     throw toBosunError(error);
   }
-  const checked = await op.output.safeParseAsync(result);
+  const checking = parse(op.output, result);
+  const checked = checking instanceof Promise ? await checking : checking;
   if (!checked.success) {
     const issues = zodIssues(checked.error);
     const err: BosunError = coreErrors.create(
