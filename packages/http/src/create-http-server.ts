@@ -15,6 +15,8 @@
  *   whoever owns them closes them (mountMcp in a preClose hook).
  * Not here: listening policy (the runtime picks port and host), auth (createContext's job).
  */
+
+import type { ServerResponse } from 'node:http';
 import {
   type AnyService,
   coreErrors,
@@ -29,7 +31,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { HttpContextFactory } from './context-factory.js';
+import type { HttpContextBase, HttpContextFactory } from './context-factory.js';
 import { httpErrors } from './http.errors.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { buildOpenApiDocument, type OpenApiOptions } from './openapi/build-openapi.js';
@@ -72,6 +74,71 @@ export interface HttpServer {
 /** Routes that belong to the chassis, not to an operation (`/mcp` when @bosun/mcp is mounted). */
 export const INFRA_ROUTES = ['/openapi.json', '/docs', '/mcp'] as const;
 
+/** The one per-request state slot (a Fastify request decoration, null until onRequest). */
+const STATE = Symbol('bosun.http.request');
+type WithState = FastifyRequest & { [STATE]: RequestState | null };
+
+/**
+ * Everything the transport keeps for one request, in one object: no WeakMaps, one `close`
+ * listener, and the child logger and AbortController made only when someone asks for them.
+ */
+class RequestState {
+  /** Route template, or `unmatched` (BOUNDED_LABELS). */
+  readonly route: string;
+  /** Ends the in-flight entry; undefined for long-lived routes and once ended. */
+  end: (() => void) | undefined = undefined;
+  /** The client went away before the response finished. */
+  gone = false;
+  private log: Logger | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+
+  constructor(
+    readonly started: bigint,
+    readonly requestId: string,
+    route: string | undefined,
+    private readonly parentLog: Logger,
+    private readonly res: ServerResponse,
+  ) {
+    this.route = route ?? 'unmatched';
+  }
+
+  /** The child logger bound to the request id, made on first use. */
+  logger(): Logger {
+    if (this.log === undefined) this.log = this.parentLog.child({ requestId: this.requestId });
+    return this.log;
+  }
+
+  /** The pino logger to ask about levels without making a child. */
+  levelSource(): Logger {
+    return this.log ?? this.parentLog;
+  }
+
+  /** Aborts when the client goes away before the response; made on first read, aborted if it already has. */
+  signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.gone) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  endInFlight(): void {
+    const end = this.end;
+    if (end === undefined) return;
+    this.end = undefined;
+    end();
+  }
+
+  /** The one `close` listener (response finished or connection lost), as a bound field. */
+  readonly onClose = (): void => {
+    this.endInFlight();
+    if (!this.res.writableFinished) {
+      this.gone = true;
+      this.controller?.abort();
+    }
+  };
+}
+
 /**
  * @example
  * const http = createHttpServer({ service: hello, log, createContext: (base) => ({ ...base, ...deps }) });
@@ -83,9 +150,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const header = (options.requestIdHeader ?? 'x-request-id').toLowerCase();
   const inFlight = trackInFlight();
   const metrics = createHttpMetrics(options.metricsRegistry);
-  const logs = new WeakMap<FastifyRequest, Logger>();
-  const started = new WeakMap<FastifyRequest, bigint>();
-  const ends = new WeakMap<FastifyRequest, () => void>();
+  const timed = options.metricsRegistry !== undefined;
   let draining = false;
 
   const app = Fastify({
@@ -99,8 +164,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
   // Only JSON bodies: anything else is BOSUN_UNSUPPORTED_MEDIA_TYPE, not a string the schema rejects.
   app.removeContentTypeParser('text/plain');
+  app.decorateRequest(STATE, null);
 
-  const requestLog = (req: FastifyRequest) => logs.get(req) ?? options.log.child({ requestId: req.id });
+  const stateOf = (req: FastifyRequest) => (req as WithState)[STATE];
+  const requestLog = (req: FastifyRequest) =>
+    stateOf(req)?.logger() ?? options.log.child({ requestId: req.id });
   const problem = (req: FastifyRequest, reply: FastifyReply, error: unknown) => {
     const err = httpError(error);
     const log = requestLog(req);
@@ -109,41 +177,49 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return sendProblem(reply, err, { requestId: req.id, production });
   };
 
-  app.addHook('onRequest', async (req, reply) => {
-    started.set(req, process.hrtime.bigint());
-    logs.set(req, options.log.child({ requestId: req.id }));
+  // Callback-style hooks: no promise per hook per request.
+  app.addHook('onRequest', (req, reply, done) => {
+    const route = req.routeOptions;
+    const state = new RequestState(process.hrtime.bigint(), req.id, route.url, options.log, reply.raw);
+    (req as WithState)[STATE] = state;
     reply.header(header, req.id);
     if (draining) {
       reply.header('connection', 'close');
       const err = coreErrors.create('BOSUN_UNAVAILABLE', 'This instance is draining; retry against another.');
-      return sendProblem(reply, err, { requestId: req.id, production });
+      sendProblem(reply, err, { requestId: req.id, production });
+      return; // answered: Fastify skips the rest of the lifecycle
     }
     // LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: a route with `config: { longLived: true }` (MCP's SSE
     // stream) stays open until the client leaves, so drain would never see idle if it counted.
-    if ((req.routeOptions.config as { longLived?: boolean } | undefined)?.longLived) return;
-    // Ended by whichever comes first: onResponse, onRequestAbort or the socket closing (end is idempotent).
-    const end = inFlight.begin(`${req.method} ${req.url}`);
-    reply.raw.once('close', end);
-    ends.set(req, end);
+    if ((route.config as { longLived?: boolean } | undefined)?.longLived) return done();
+    // Ended by whichever comes first: onResponse or the response closing (finished or connection lost).
+    state.end = inFlight.begin(`${req.method} ${req.url}`);
+    reply.raw.on('close', state.onClose);
+    done();
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
-  const finish = async (req: FastifyRequest, reply: FastifyReply) => {
-    ends.get(req)?.();
-    const route = req.routeOptions.url ?? 'unmatched';
+  app.addHook('onResponse', (req, reply, done) => {
+    const state = stateOf(req);
+    state?.endInFlight();
+    const route = state?.route ?? req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    const begin = started.get(req);
-    const seconds = begin === undefined ? 0 : Number(process.hrtime.bigint() - begin) / 1e9;
-    metrics.observe({ method: req.method, route, status }, seconds);
-    requestLog(req).info(
-      { method: req.method, url: req.url, route, status, durationMs: Math.round(seconds * 1e6) / 1e3 },
-      'request',
-    );
-  };
-  app.addHook('onResponse', finish);
-  app.addHook('onRequestAbort', async (req) => ends.get(req)?.());
+    const log = state ? state.levelSource() : options.log;
+    const logged = log.isLevelEnabled('info');
+    if (timed || logged) {
+      const seconds = state === null ? 0 : Number(process.hrtime.bigint() - state.started) / 1e9;
+      metrics.observe({ method: req.method, route, status }, seconds);
+      if (logged) {
+        requestLog(req).info(
+          { method: req.method, url: req.url, route, status, durationMs: Math.round(seconds * 1e6) / 1e3 },
+          'request',
+        );
+      }
+    }
+    done();
+  });
 
   app.setErrorHandler((error, req, reply) => problem(req, reply, error));
   app.setNotFoundHandler((req, reply) =>
@@ -161,19 +237,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       method,
       url,
       handler: async (req, reply) => {
-        const controller = new AbortController();
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) controller.abort();
-        });
-        const traceparent = req.headers.traceparent;
-        const ctx = await options.createContext({
+        const state = stateOf(req)!;
+        const base: HttpContextBase = {
           requestId: req.id,
           transport: 'http',
-          log: requestLog(req),
-          signal: controller.signal,
+          // Getters: the child logger and the AbortSignal are made only if the factory reads them.
+          get log() {
+            return state.logger();
+          },
+          get signal() {
+            return state.signal();
+          },
           request: req,
-          ...(typeof traceparent === 'string' ? { traceparent } : {}),
-        });
+        };
+        const traceparent = req.headers.traceparent;
+        if (typeof traceparent === 'string') base.traceparent = traceparent;
+        const made = options.createContext(base);
+        const ctx = made instanceof Promise ? await made : made;
         const input = routeInput({ method, params: req.params, query: req.query, body: req.body });
         const output = await invoke(service, name, input, ctx);
         if (output === undefined) return reply.code(204).send();

@@ -11,6 +11,10 @@
  * - PATH_PARAMS_WIN: a path parameter overrides a body or query field of the same name.
  * - Query and path values are strings (repeated query keys: arrays of strings); the
  *   operation's schema converts them with z.coerce.number(), z.stringbool() and friends.
+ *
+ * Invariant NO_PROTOTYPE_KEYS: the input is a fresh plain object built from the sources' own
+ * enumerable fields, skipping `__proto__`, `constructor` and `prototype`, so no source can
+ * set the input's prototype or shadow what a schema reads off it (no prototype pollution).
  */
 import type { HttpMethod } from '@bosun/core';
 
@@ -24,18 +28,26 @@ export interface RouteParts {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Copies own enumerable fields into a null-prototype object (no prototype pollution). */
-function own(source: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null);
-  if (isRecord(source)) for (const key of Object.keys(source)) out[key] = source[key];
-  return out;
+/** Copies own enumerable fields of `source` into `out`, skipping prototype keys (NO_PROTOTYPE_KEYS). */
+function copyInto(out: Record<string, unknown>, source: unknown): void {
+  if (!isRecord(source)) return;
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    out[key] = source[key];
+  }
 }
 
 export function routeInput({ method, params, query, body }: RouteParts): unknown {
-  const path = own(params);
-  if (method === 'GET' || method === 'DELETE') return { ...own(query), ...path };
-  if (body === undefined || body === null) return { ...path };
-  // Nothing to merge into: the schema decides (a non-object schema accepts it, an object one says why not).
-  if (!isRecord(body)) return body;
-  return { ...own(body), ...path };
+  const out: Record<string, unknown> = {};
+  if (method === 'GET' || method === 'DELETE') {
+    copyInto(out, query);
+  } else if (body !== undefined && body !== null) {
+    // Nothing to merge into: the schema decides (a non-object schema accepts it, an object one says why not).
+    if (!isRecord(body)) return body;
+    copyInto(out, body);
+  }
+  copyInto(out, params); // PATH_PARAMS_WIN: last write wins
+  return out;
 }
