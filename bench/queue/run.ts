@@ -32,6 +32,7 @@ const libs = args
   .find((a) => a.startsWith('--libs='))
   ?.slice(7)
   .split(',');
+const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 1);
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const sizes = quick
   ? { w1: 2000, w2: 20_000, w3: 10_000, w4: 200, archived: 100_000, future: 10_000 }
