@@ -3,8 +3,9 @@
  * to `concurrency` handler calls, and hands results to the outcome recorder.
  *
  * Invariants:
- * - CLAIMS_BATCHED: one claim asks for every free slot (up to 100), plus claim-ahead
- *   (`prefetch`) while handlers are fast, so a claim is in flight while jobs run.
+ * - CLAIMS_BATCHED: one claim asks for every free slot (up to 500), plus claim-ahead
+ *   (`prefetch`) while handlers are fast; then up to two claims overlap, so claims are in
+ *   flight while jobs run.
  * - READY_GATES_INTAKE: after `stop()` begins, no claim starts; claimed jobs that never
  *   started are released at once, running ones get until the deadline, then are
  *   released without counting the attempt (RELEASE_UNCOUNTED).
@@ -79,7 +80,9 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   const buffer: QueueJob[] = [];
   const running = new Set<QueueJob>();
   let calls = 0;
-  let claiming = false;
+  /** Claims in flight, and how many jobs they asked for (counted against capacity). */
+  let claiming = 0;
+  let requested = 0;
   /** More ready jobs may exist: set by a wake-up or poll, and by a claim that came back full. */
   let mayHaveMore = true;
   let wokenWhileClaiming = false;
@@ -118,13 +121,14 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   function capacity(): number {
     const slots = (concurrency - calls) * batchSize - reserved;
     const ahead = avgMs < FAST_HANDLER_MS ? config.prefetch : 0;
-    return Math.min(MAX_CLAIM, slots + ahead - buffer.length);
+    return Math.min(MAX_CLAIM, slots + ahead - buffer.length - requested);
   }
 
   async function claimMore(): Promise<void> {
     const n = capacity();
     if (n <= 0 || stopping) return;
-    claiming = true;
+    claiming++;
+    requested += n;
     wokenWhileClaiming = false;
     const started = performance.now();
     try {
@@ -149,10 +153,11 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       }, backoff);
       retryTimer.unref();
     } finally {
-      claiming = false;
+      claiming--;
+      requested -= n;
     }
     if (stopping) {
-      releasing = releaseBuffered();
+      releasing = Promise.all([releasing, releaseBuffered()]).then(() => {});
       return;
     }
     pump();
@@ -164,12 +169,12 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       const jobs = buffer.splice(0, batchSize);
       void run(jobs);
     }
-    if (claiming || retryTimer || !mayHaveMore) return;
-    // Claim in bulk: with claim-ahead, wait until the local buffer is half empty, so each
-    // claim fetches many jobs instead of topping up one slot at a time.
-    const n = capacity();
     const ahead = avgMs < FAST_HANDLER_MS ? config.prefetch : 0;
-    if (n > 0 && (ahead === 0 || buffer.length <= ahead / 2)) void claimMore();
+    // With claim-ahead, two claims may overlap (PostgreSQL does the work; this process mostly
+    // waits), and each claim waits until half the prefetch is free so it fetches in bulk.
+    if (claiming >= (ahead > 0 ? 2 : 1) || retryTimer || !mayHaveMore) return;
+    const n = capacity();
+    if (n > 0 && (ahead === 0 || n >= ahead / 2)) void claimMore();
   }
 
   async function run(jobs: QueueJob[]): Promise<void> {
@@ -238,7 +243,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     name,
     id: deps.workerId,
     reserve() {
-      if (stopping || mayHaveMore || claiming || buffer.length > 0 || calls + reserved >= concurrency)
+      if (stopping || mayHaveMore || claiming > 0 || buffer.length > 0 || calls + reserved >= concurrency)
         return false;
       reserved++;
       return true;
@@ -254,7 +259,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     },
     wake() {
       mayHaveMore = true;
-      if (claiming) wokenWhileClaiming = true;
+      if (claiming > 0) wokenWhileClaiming = true;
       pump();
     },
     async stop(timeoutMs, graceful) {
@@ -262,7 +267,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       stopping = true;
       clearInterval(poll);
       if (retryTimer) clearTimeout(retryTimer);
-      if (!claiming) await releaseBuffered();
+      if (claiming === 0) await releaseBuffered();
       if (calls > 0 && graceful) {
         const done = new Promise<void>((resolve) => {
           settled = resolve;
@@ -278,7 +283,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
         controller.abort();
         await deps.outcomes.release(name, left).catch((e) => deps.onError(e));
       }
-      while (claiming) await new Promise((r) => setTimeout(r, 5));
+      while (claiming > 0) await new Promise((r) => setTimeout(r, 5));
       await releasing;
     },
   };
