@@ -129,14 +129,44 @@ class RequestState {
     end();
   }
 
-  /** The one `close` listener (response finished or connection lost), as a bound field. */
-  readonly onClose = (): void => {
+  /** Runs from the one `close` listener (response finished or connection lost). */
+  onClose(): void {
     this.endInFlight();
     if (!this.res.writableFinished) {
       this.gone = true;
       this.controller?.abort();
     }
-  };
+  }
+}
+
+/** Where a context base finds its request's state (a symbol: `{ ...base }` copies it along, harmlessly). */
+const BASE_STATE = Symbol('bosun.http.state');
+type BaseWithState = HttpContextBase & { [BASE_STATE]: RequestState };
+/**
+ * Own enumerable getters (so `{ ...base }` still carries them) shared by every base: the
+ * child logger and the AbortSignal are made only if the context factory reads them.
+ * defineProperty with one shared descriptor costs ~0.2 us; an object literal with getters ~1 us.
+ */
+const LOG_GETTER: PropertyDescriptor = {
+  get(this: BaseWithState) {
+    return this[BASE_STATE].logger();
+  },
+  enumerable: true,
+  configurable: true,
+};
+const SIGNAL_GETTER: PropertyDescriptor = {
+  get(this: BaseWithState) {
+    return this[BASE_STATE].signal();
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+function contextBase(requestId: string, request: FastifyRequest, state: RequestState): HttpContextBase {
+  const base = { requestId, transport: 'http', request, [BASE_STATE]: state } as unknown as BaseWithState;
+  Object.defineProperty(base, 'log', LOG_GETTER);
+  Object.defineProperty(base, 'signal', SIGNAL_GETTER);
+  return base;
 }
 
 /**
@@ -194,7 +224,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if ((route.config as { longLived?: boolean } | undefined)?.longLived) return done();
     // Ended by whichever comes first: onResponse or the response closing (finished or connection lost).
     state.end = inFlight.begin(`${req.method} ${req.url}`);
-    reply.raw.on('close', state.onClose);
+    reply.raw.on('close', () => state.onClose());
     done();
   });
   app.addHook('onSend', (_req, reply, payload, done) => {
@@ -238,22 +268,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       url,
       handler: async (req, reply) => {
         const state = stateOf(req)!;
-        const base: HttpContextBase = {
-          requestId: req.id,
-          transport: 'http',
-          // Getters: the child logger and the AbortSignal are made only if the factory reads them.
-          get log() {
-            return state.logger();
-          },
-          get signal() {
-            return state.signal();
-          },
-          request: req,
-        };
+        const base = contextBase(req.id, req, state);
         const traceparent = req.headers.traceparent;
         if (typeof traceparent === 'string') base.traceparent = traceparent;
         const made = options.createContext(base);
         const ctx = made instanceof Promise ? await made : made;
+        // invoke() does not force a lazy signal (LAZY_SIGNAL_IS_THE_CALLERS): refuse here what it would.
+        if (state.gone)
+          throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
         const input = routeInput({ method, params: req.params, query: req.query, body: req.body });
         const output = await invoke(service, name, input, ctx);
         if (output === undefined) return reply.code(204).send();

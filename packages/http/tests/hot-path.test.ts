@@ -221,6 +221,52 @@ describe('invoke: sync parse first, async only when the schema needs it (SYNC_PA
     expect(crash.cause).toBeInstanceOf(TypeError);
   });
 
+  it('an aborted signal stops the handler; a lazy (getter) signal is not read unless the parse was async (LAZY_SIGNAL_IS_THE_CALLERS)', async () => {
+    let handled = 0;
+    const service = defineService({
+      name: 'lazy-signal',
+      operations: {
+        plain: operation({
+          input: z.object({}),
+          output: z.object({ ok: z.boolean() }),
+          handler: () => {
+            handled++;
+            return { ok: true };
+          },
+        }),
+        slowInput: operation({
+          input: z.object({}).refine(async () => true),
+          output: z.object({ ok: z.boolean() }),
+          handler: () => {
+            handled++;
+            return { ok: true };
+          },
+        }),
+      },
+    });
+    const aborted = new AbortController();
+    aborted.abort();
+    const eager = { ...ctx(), signal: aborted.signal };
+    const refused = await failure(invoke(service, 'plain', {}, eager));
+    expect(refused.code).toBe('BOSUN_UNAVAILABLE');
+    expect(handled).toBe(0);
+
+    let reads = 0;
+    const lazy = Object.defineProperty(ctx(), 'signal', {
+      get: () => {
+        reads++;
+        return aborted.signal;
+      },
+      enumerable: true,
+    });
+    await expect(invoke(service, 'plain', {}, lazy)).resolves.toEqual({ ok: true });
+    expect(reads).toBe(0); // the supplier of a lazy signal checks before calling invoke
+    const late = await failure(invoke(service, 'slowInput', {}, lazy));
+    expect(late.code).toBe('BOSUN_UNAVAILABLE'); // time passed during the async parse: read
+    expect(reads).toBe(1);
+    expect(handled).toBe(1);
+  });
+
   it('over HTTP, an async-refined input answers 400 BOSUN_VALIDATION_FAILED or 200', async () => {
     const service = defineService({
       name: 'async-http',

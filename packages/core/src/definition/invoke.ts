@@ -7,6 +7,11 @@
  * - INPUT_IS_VALIDATED: a handler never sees input that failed its schema.
  * - OUTPUT_IS_VALIDATED: a caller never sees output that failed its schema (BOSUN_OUTPUT_INVALID).
  * - Every throw leaves as a BosunError (CAUSE_IS_KEPT).
+ * - A request whose signal is already aborted does not start its handler (BOSUN_UNAVAILABLE).
+ *   LAZY_SIGNAL_IS_THE_CALLERS: when `ctx.signal` is an own getter (a signal made on first
+ *   read) and the input parsed synchronously, invoke does not read it: nothing ran since the
+ *   caller built ctx, so the caller refuses a request cancelled before it started (the HTTP
+ *   transport does). After an async parse it is read, since time has passed.
  * - SYNC_PARSE_FIRST: schemas are parsed with zod's synchronous safeParse. A schema that needs
  *   async is parsed with safeParseAsync: one whose tree holds an `async` function (refine,
  *   transform, check) is known before its first call; one that only shows it by throwing from
@@ -92,6 +97,19 @@ function parse(schema: Schema, value: unknown): Parsed | Promise<Parsed> {
   });
 }
 
+/**
+ * Whether the context's signal is already aborted, without forcing a lazy one
+ * (LAZY_SIGNAL_IS_THE_CALLERS): an AbortSignal costs microseconds in Node 20, so the HTTP
+ * transport makes it on first read through a getter.
+ */
+function signalAborted(ctx: OperationContext<any>, timePassed: boolean): boolean {
+  if (!timePassed) {
+    const own = Object.getOwnPropertyDescriptor(ctx, 'signal');
+    if (own !== undefined && !('value' in own)) return false;
+  }
+  return ctx.signal.aborted;
+}
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   (typeof v === 'object' || typeof v === 'function') &&
   v !== null &&
@@ -110,9 +128,10 @@ export async function invoke(
     throw toBosunError(error);
   }
   const pending = parse(op.input, input);
-  const parsed = pending instanceof Promise ? await pending : pending;
+  const awaited = pending instanceof Promise;
+  const parsed = awaited ? await pending : pending;
   if (!parsed.success) throw validationError(parsed.error);
-  if (ctx.signal.aborted)
+  if (signalAborted(ctx, awaited))
     throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
   let result: unknown;
   try {
