@@ -7,11 +7,12 @@ import { queueErrors } from './queue.errors.js';
 import { cancelJobSql } from './sql/cancel-job.sql.js';
 import { deleteJobSql } from './sql/delete-job.sql.js';
 import { getJobSql } from './sql/get-job.sql.js';
+import { listJobsSql } from './sql/list-jobs.sql.js';
 import { redriveSql } from './sql/redrive.sql.js';
 import { retryJobSql } from './sql/retry-job.sql.js';
 import { statsSql } from './sql/stats.sql.js';
 import type { Tables } from './sql/tables.js';
-import type { JobRecord, QueueStats } from './types.js';
+import type { JobRecord, JobState, JobSummary, ListJobsOptions, QueueStats } from './types.js';
 
 const ID_PATTERN = /^[1-9][0-9]{0,18}$/;
 
@@ -39,7 +40,17 @@ export interface Admin {
   deleteJob(id: string): Promise<boolean>;
   redrive(deadLetterName: string): Promise<{ count: number; names: Set<string> }>;
   stats(name: string): Promise<QueueStats>;
+  listJobs(name: string, options?: ListJobsOptions): Promise<{ jobs: JobSummary[]; next: string | null }>;
 }
+
+const STATES: ReadonlySet<JobState> = new Set([
+  'created',
+  'retry',
+  'active',
+  'completed',
+  'failed',
+  'cancelled',
+]);
 
 export function createAdmin(pool: pg.Pool, t: Tables): Admin {
   async function getJob(id: string): Promise<JobRecord | null> {
@@ -68,8 +79,50 @@ export function createAdmin(pool: pg.Pool, t: Tables): Admin {
     };
   }
 
+  async function listJobs(name: string, options: ListJobsOptions = {}) {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw queueErrors.create(
+        'BOSUN_QUEUE_OPTIONS_INVALID',
+        `listJobs: limit must be an integer from 1 to 500; got ${String(options.limit)}.`,
+      );
+    }
+    if (options.state !== undefined && !STATES.has(options.state)) {
+      throw queueErrors.create(
+        'BOSUN_QUEUE_OPTIONS_INVALID',
+        `listJobs: state must be one of ${[...STATES].join(', ')}.`,
+      );
+    }
+    if (options.before !== undefined) assertId(options.before);
+    const { rows } = await pool.query(listJobsSql(t), [
+      name,
+      options.state ?? null,
+      options.before ?? null,
+      limit,
+    ]);
+    const jobs: JobSummary[] = rows.map((r) => ({
+      id: String(r.id),
+      name: r.name,
+      state: r.state,
+      priority: r.priority,
+      attempt: r.attempt,
+      retryLimit: r.retry_limit,
+      singletonKey: r.singleton_key,
+      deadLetter: r.dead_letter,
+      origin: r.origin,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      runAt: r.run_at,
+      finishedAt: r.finished_at,
+      progress: r.progress,
+      lastError: r.last_error,
+    }));
+    return { jobs, next: jobs.length === limit ? jobs[jobs.length - 1]!.id : null };
+  }
+
   return {
     getJob,
+    listJobs,
     async cancel(id) {
       assertId(id);
       const { rowCount } = await pool.query(cancelJobSql(t), [id]);

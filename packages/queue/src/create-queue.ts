@@ -31,6 +31,8 @@ import type {
   BatchHandler,
   JobHandler,
   JobRecord,
+  JobSummary,
+  ListJobsOptions,
   QueueDefinition,
   QueueLogger,
   QueueStats,
@@ -405,6 +407,11 @@ export function createQueue(options: CreateQueueOptions) {
       return ok;
     },
     deleteJob: (id: string): Promise<boolean> => admin.deleteJob(id),
+    /** A page of a queue's jobs, newest first (live and finished); `next` is the cursor for the following page. */
+    listJobs(name: string, options?: ListJobsOptions): Promise<{ jobs: JobSummary[]; next: string | null }> {
+      assertQueueName(name);
+      return admin.listJobs(name, options);
+    },
     /** Moves every queued job of a dead-letter queue back to its original queue; returns how many. */
     async redrive(deadLetterName: string): Promise<number> {
       assertQueueName(deadLetterName);

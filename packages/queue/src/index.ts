@@ -17,6 +17,8 @@ export type {
   JobHandler,
   JobRecord,
   JobState,
+  JobSummary,
+  ListJobsOptions,
   QueueDefinition,
   QueueJob,
   QueueLogger,

@@ -84,6 +84,18 @@ export interface JobRecord {
   output: unknown;
 }
 
+/** A job as a list shows it: everything but its data and output (read those with getJob). */
+export type JobSummary = Omit<JobRecord, 'data' | 'output'>;
+
+export interface ListJobsOptions {
+  /** Only jobs in this state. */
+  state?: JobState;
+  /** Page size, 1 to 500. Default 50. */
+  limit?: number;
+  /** Keyset cursor: the `next` of the previous page (jobs with a smaller id). */
+  before?: string;
+}
+
 export interface QueueStats {
   name: string;
   /** Ready or retrying (due now), scheduled (due later), active, and finished states retained. */

@@ -2,6 +2,7 @@
  * Test helpers: a database per test file cloned from a migrated template, and a queue
  * factory that stops every queue it made after each test (no leaked pools or timers).
  */
+import { createHash } from 'node:crypto';
 import { runMigrations } from '@bosun/core';
 import { useTestDatabase } from '@bosun/testing';
 import pg from 'pg';
@@ -13,7 +14,8 @@ export function useQueueDatabase(label: string) {
   const db = useTestDatabase({
     label,
     template: {
-      key: 'queue-v1',
+      // Named by the migrations' content: a changed migration builds a new template.
+      key: `queue-${createHash('sha1').update(JSON.stringify(queueMigrations)).digest('hex').slice(0, 12)}`,
       migrate: async (url) => {
         const pool = new pg.Pool({ connectionString: url, max: 1 });
         try {

@@ -4,5 +4,6 @@
  */
 import type { Migration } from '@bosun/core';
 import { migration001 } from './001-initial.sql.js';
+import { migration002 } from './002-archive-list-index.sql.js';
 
-export const queueMigrations: ReadonlyArray<Migration> = [migration001];
+export const queueMigrations: ReadonlyArray<Migration> = [migration001, migration002];
