@@ -39,6 +39,10 @@ export const runtimeEnvSchema = z.object({
         .map((o) => o.trim())
         .filter(Boolean),
     ),
+  /** Serve the queue admin tools (stats, get, cancel, retry, dead letters, redrive) over MCP, behind scope queue:admin. */
+  MCP_QUEUE_ADMIN: z.stringbool().default(false),
+  /** Bearer token an operator's MCP client sends to use the queue admin tools; at least 32 characters. */
+  MCP_ADMIN_TOKEN: z.string().min(32).optional(),
   /** First token of every bus subject (and the JetStream stream names): isolates platforms sharing a NATS. */
   BUS_SUBJECT_ROOT: z
     .string()
@@ -64,5 +68,23 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
   }
   let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
   for (const service of services) if (service.env) shape = { ...shape, ...service.env.shape };
-  return loadConfig(z.object(shape), env) as AppConfig;
+  const config = loadConfig(z.object(shape), env) as AppConfig;
+  if (config.MCP_QUEUE_ADMIN && !config.MCP_ADMIN_TOKEN) {
+    throw coreErrors.create(
+      'BOSUN_CONFIG_INVALID',
+      '1 environment variable(s) are invalid or missing; set them and restart:\n  MCP_ADMIN_TOKEN: missing; expected a token of at least 32 characters when MCP_QUEUE_ADMIN=true',
+      {
+        meta: {
+          variables: [
+            {
+              variable: 'MCP_ADMIN_TOKEN',
+              problem: 'missing',
+              expected: 'a token of at least 32 characters when MCP_QUEUE_ADMIN=true',
+            },
+          ],
+        },
+      },
+    );
+  }
+  return config;
 }

@@ -159,6 +159,8 @@ export function composeApp(options: AppOptions): App {
             queue,
             production: config.NODE_ENV === 'production',
             allowedOrigins: config.MCP_ALLOWED_ORIGINS,
+            queueAdmin: config.MCP_QUEUE_ADMIN,
+            adminToken: config.MCP_ADMIN_TOKEN,
           }),
       });
       http.set(service.name, component);

@@ -5,7 +5,7 @@
  * Progress and completion are observed by polling getJob (every 250 ms while someone
  * listens): the job may run in any replica, so the database is the one place that knows.
  */
-import type { JobProgress, JobSnapshot, JobsPort } from '@bosun/mcp';
+import type { JobProgress, JobSnapshot, JobsPort, QueueAdminPort } from '@bosun/mcp';
 import { TERMINAL_STATES } from '@bosun/mcp';
 import type { JobRecord, Queue } from '@bosun/queue';
 import type { QueueComponent } from './queue-component.js';
@@ -70,5 +70,21 @@ export function queueJobsPort(component: QueueComponent): JobsPort {
       }
       return snapshot(await q().getJob(id));
     },
+  };
+}
+
+/** The opt-in queue admin tools' port (MCP_QUEUE_ADMIN): stats, read, cancel, retry, dead letters, redrive. */
+export function queueAdminPort(component: QueueComponent, queues: () => string[]): QueueAdminPort {
+  const q = (): Queue => component.queue;
+  return {
+    async stats(name) {
+      const names = name ? [name] : queues();
+      return Promise.all(names.map((n) => q().stats(n)));
+    },
+    getJob: (id) => q().getJob(id),
+    cancel: (id) => q().cancel(id),
+    retry: (id) => q().retry(id),
+    listDeadLetters: async (name, { limit }) => (await q().listJobs(name, { limit })).jobs,
+    redrive: async (name) => ({ count: await q().redrive(name) }),
   };
 }
