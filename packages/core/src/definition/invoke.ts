@@ -102,7 +102,7 @@ function parse(schema: Schema, value: unknown): Parsed | Promise<Parsed> {
  * (LAZY_SIGNAL_IS_THE_CALLERS): an AbortSignal costs microseconds in Node 20, so the HTTP
  * transport makes it on first read through a getter.
  */
-function signalAborted(ctx: OperationContext<any>, timePassed: boolean): boolean {
+function signalAborted(ctx: { readonly signal: AbortSignal }, timePassed: boolean): boolean {
   if (!timePassed) {
     const own = Object.getOwnPropertyDescriptor(ctx, 'signal');
     if (own !== undefined && !('value' in own)) return false;
