@@ -9,8 +9,8 @@
  *   target's policies; client-side validation failures never count against the breaker.
  * - TOKEN_PER_CALL: with a tokenProvider, each request carries
  *   `authorization: Bearer <token>` for audience = target, scope = operation.
- * Performance: validation is a synchronous safeParse (falling back to safeParseAsync for
- * schemas with async refinements), trace ids come from a pooled CSPRNG (trace-ids.ts).
+ * Performance: validation is core's parseSchema (sync for schemas without user code, so
+ * nothing is ever parsed twice), trace ids come from a pooled CSPRNG (trace-ids.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,6 +20,7 @@ import {
   describeIssues,
   formatTraceparent,
   type OperationContext,
+  parseSchema,
   parseTraceparent,
   validationError,
   zodIssues,
@@ -33,24 +34,6 @@ import {
 } from './resilience.js';
 import { childTrace } from './trace-ids.js';
 import type { BusHeaders, Transport } from './transport.port.js';
-
-type Schema = AnyService['operations'][string]['input'];
-/** Schemas that needed safeParseAsync once (async refinements or transforms). */
-const asyncSchemas = new WeakSet<Schema>();
-
-/** Zod's sync safeParse, or safeParseAsync for a schema that turned out to be async. */
-function safeParse(schema: Schema, value: unknown) {
-  if (!asyncSchemas.has(schema)) {
-    try {
-      return schema.safeParse(value);
-    } catch (error) {
-      // Zod throws (does not return a failure) when a sync parse meets a Promise.
-      if (!(error instanceof Error) || !/Promise|async/i.test(error.message)) throw error;
-      asyncSchemas.add(schema);
-    }
-  }
-  return schema.safeParseAsync(value);
-}
 
 /** Structural: @bosun/auth's `signer.sign` fits. */
 export type TokenProvider = (request: {
@@ -120,7 +103,7 @@ export function createClient<S extends AnyService>(
         ? definition.operations[operation]
         : undefined;
     if (op) {
-      const parsed = await safeParse(op.input, input);
+      const parsed = await parseSchema(op.input, input);
       if (!parsed.success) throw validationError(parsed.error);
     }
     const subject = transport.subjects.rpc(target, operation);
@@ -142,7 +125,7 @@ export function createClient<S extends AnyService>(
       return unwrapReply(reply.data);
     });
     if (!op) return result;
-    const checked = await safeParse(op.output, result);
+    const checked = await parseSchema(op.output, result);
     if (!checked.success) {
       const issues = zodIssues(checked.error);
       throw coreErrors.create(

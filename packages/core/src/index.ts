@@ -26,7 +26,7 @@ export type {
   ResourceSpec,
 } from './definition/extras.js';
 export { prompt, resource, subscribe } from './definition/extras.js';
-export { getOperation, invoke } from './definition/invoke.js';
+export { getOperation, invoke, parseSchema } from './definition/invoke.js';
 export type { AnyJob, Job, JobContext, JobOptions, JobSpec, ScheduleSpec } from './definition/job.js';
 export { job } from './definition/job.js';
 export type { MinimalContextInit } from './definition/minimal-context.js';

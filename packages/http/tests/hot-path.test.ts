@@ -103,10 +103,9 @@ describe('invoke: sync parse first, async only when the schema needs it (SYNC_PA
     expect(inSync).not.toHaveBeenCalled(); // an `async` function is seen before the first call: no sync attempt
   });
 
-  it('a check that returns a promise without being `async` is found out by the sync parse, then parsed async', async () => {
+  it('a check that returns a promise without being `async` is parsed async from the first call, once per call', async () => {
     let checks = 0;
     const input = z.object({
-      // Not an `async` function: only the sync parse's $ZodAsyncError (or zod 4.6's TypeError) shows it.
       name: z.string().refine(
         (n) => {
           checks++;
@@ -136,25 +135,45 @@ describe('invoke: sync parse first, async only when the schema needs it (SYNC_PA
     });
     const bad = await failure(invoke(service, 'claim', { name: 'taken' }, ctx()));
     expect(isBosunError(bad, 'BOSUN_VALIDATION_FAILED')).toBe(true);
-    expect(sync).toHaveBeenCalledTimes(1); // remembered after the first call
-    expect(checks).toBe(3); // first call: once in the abandoned sync attempt, once async; then once
+    expect(sync).not.toHaveBeenCalled(); // user code in the schema: never a sync attempt
+    expect(checks).toBe(2); // once per call, never twice (SYNC_ONLY_WITHOUT_USER_CODE)
   });
 
-  it('a check that throws still rejects invoke with its error, and does not mark the schema async', async () => {
+  it('a promise-returning check that rejects leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const input = z.object({ n: z.number().refine(() => Promise.reject(new Error('lookup failed'))) });
+      const service = defineService({
+        name: 'rejecting-check',
+        operations: { go: operation({ input, output: z.object({ n: z.number() }), handler: (v) => v }) },
+      });
+      const error = await failure(invoke(service, 'go', { n: 1 }, ctx()));
+      expect(isBosunError(error, 'BOSUN_INTERNAL')).toBe(true);
+      expect((error as Error).cause).toMatchObject({ message: 'lookup failed' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a check that throws rejects invoke with BOSUN_INTERNAL keeping the throw as its cause', async () => {
     const input = z.object({
       n: z.number().refine((n) => {
         if (n === 13) throw new RangeError('unlucky');
         return true;
       }),
     });
-    const sync = vi.spyOn(input, 'safeParse');
     const service = defineService({
       name: 'throwing-check',
       operations: { go: operation({ input, output: z.object({ n: z.number() }), handler: (v) => v }) },
     });
-    await expect(invoke(service, 'go', { n: 13 }, ctx())).rejects.toThrow(RangeError);
+    const error = await failure(invoke(service, 'go', { n: 13 }, ctx()));
+    expect(isBosunError(error, 'BOSUN_INTERNAL')).toBe(true);
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
     await expect(invoke(service, 'go', { n: 1 }, ctx())).resolves.toEqual({ n: 1 });
-    expect(sync).toHaveBeenCalledTimes(2);
   });
 
   it('an async transform on the input hands the handler its result', async () => {

@@ -12,14 +12,13 @@
  *   read) and the input parsed synchronously, invoke does not read it: nothing ran since the
  *   caller built ctx, so the caller refuses a request cancelled before it started (the HTTP
  *   transport does). After an async parse it is read, since time has passed.
- * - SYNC_PARSE_FIRST: schemas are parsed with zod's synchronous safeParse. A schema that needs
- *   async is parsed with safeParseAsync: one whose tree holds an `async` function (refine,
- *   transform, check) is known before its first call; one that only shows it by throwing from
- *   the sync parse ($ZodAsyncError, or a TypeError from zod 4.6's compiled object parser) is
- *   parsed again async and remembered. Caveat for that second kind (a non-`async` function
- *   returning a promise), first call only: its checks run twice, and if its promise rejects,
- *   the copy zod started in the abandoned sync attempt is an unhandled rejection. Async checks
- *   should be `async` functions that resolve false rather than reject.
+ * - SYNC_ONLY_WITHOUT_USER_CODE: a schema is parsed with zod's synchronous safeParse only when
+ *   its definition holds no function of the user's (no refine, superRefine, transform,
+ *   preprocess, lazy, function default): nothing in it can return a promise. Any user
+ *   function, `async` or not, sends the schema to safeParseAsync from its first call, so a
+ *   check never runs twice and no promise is ever started and abandoned by a sync attempt
+ *   (an abandoned rejecting promise would be an unhandled rejection, which stops the service).
+ * - A check that throws leaves invoke as BOSUN_INTERNAL with the throw as its cause.
  */
 import type { z } from 'zod';
 import type { BosunError } from '../errors/bosun-error.js';
@@ -43,20 +42,19 @@ export function getOperation(service: AnyService, name: string): AnyOperation {
 type Schema = AnyOperation['input'];
 type Parsed = { success: true; data: unknown } | { success: false; error: z.ZodError };
 
-const AsyncFunction = (async () => {}).constructor;
-
-/** Schemas known to need safeParseAsync; false: try the sync parse first. */
+/** Per schema: true when it must be parsed async (it holds user code). */
 const needsAsync = new WeakMap<Schema, boolean>();
 
 /**
- * True when the schema's tree holds a function declared `async` (zod's own checks are all
- * sync). Walks zod's defs generically, so it survives zod adding schema kinds; a lazy
- * schema's getter is not called (its inside is found out by the sync attempt instead).
+ * True when the schema's definition holds a function of the user's. zod keeps its own
+ * checks on `_zod`, outside `def`, so any function found in a def is user code (refine,
+ * transform, preprocess, a function default) and `getter` is a z.lazy. Walks zod's defs
+ * generically, so it survives zod adding schema kinds.
  */
-function holdsAsyncFunction(root: unknown): boolean {
+function holdsUserFunction(root: unknown): boolean {
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number): boolean => {
-    if (typeof value === 'function') return value instanceof AsyncFunction;
+    if (typeof value === 'function') return true;
     if (typeof value !== 'object' || value === null || depth > 64 || seen.has(value)) return false;
     seen.add(value);
     const internals = (value as { _zod?: { def?: unknown } })._zod;
@@ -65,7 +63,7 @@ function holdsAsyncFunction(root: unknown): boolean {
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
       return false;
     for (const key of Object.keys(value)) {
-      if (key === 'getter') continue; // z.lazy: calling it is the user's code
+      if (key === 'getter') return true; // z.lazy: its inside is the user's code
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (descriptor && 'value' in descriptor && visit(descriptor.value, depth + 1)) return true;
       if (descriptor?.get && key === 'shape' && visit((value as Record<string, unknown>)[key], depth + 1))
@@ -76,25 +74,17 @@ function holdsAsyncFunction(root: unknown): boolean {
   return visit(root, 0);
 }
 
-/** safeParse, or safeParseAsync for a schema that needs it (SYNC_PARSE_FIRST). */
-function parse(schema: Schema, value: unknown): Parsed | Promise<Parsed> {
+/**
+ * safeParse for a schema with no user code, safeParseAsync otherwise
+ * (SYNC_ONLY_WITHOUT_USER_CODE). For every transport that validates (invoke, the bus client).
+ */
+export function parseSchema(schema: Schema, value: unknown): Parsed | Promise<Parsed> {
   let known = needsAsync.get(schema);
   if (known === undefined) {
-    known = holdsAsyncFunction(schema);
+    known = holdsUserFunction(schema);
     needsAsync.set(schema, known);
   }
-  if (known) return schema.safeParseAsync(value);
-  try {
-    return schema.safeParse(value);
-  } catch {
-    // The sync parse met a promise ($ZodAsyncError; zod 4.6's compiled object parser throws a
-    // TypeError instead), or a check threw. The async parse tells which: if it succeeds the
-    // schema needs async from now on; if it throws, that throw leaves invoke as it always did.
-  }
-  return schema.safeParseAsync(value).then((result) => {
-    needsAsync.set(schema, true);
-    return result;
-  });
+  return known ? schema.safeParseAsync(value) : schema.safeParse(value);
 }
 
 /**
@@ -127,9 +117,15 @@ export async function invoke(
   } catch (error) {
     throw toBosunError(error);
   }
-  const pending = parse(op.input, input);
-  const awaited = pending instanceof Promise;
-  const parsed = awaited ? await pending : pending;
+  let parsed: Parsed;
+  let awaited = false;
+  try {
+    const pending = parseSchema(op.input, input);
+    awaited = pending instanceof Promise;
+    parsed = awaited ? await pending : (pending as Parsed);
+  } catch (error) {
+    throw toBosunError(error);
+  }
   if (!parsed.success) throw validationError(parsed.error);
   if (signalAborted(ctx, awaited))
     throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
@@ -141,8 +137,13 @@ export async function invoke(
   } catch (error) {
     throw toBosunError(error);
   }
-  const checking = parse(op.output, result);
-  const checked = checking instanceof Promise ? await checking : checking;
+  let checked: Parsed;
+  try {
+    const checking = parseSchema(op.output, result);
+    checked = checking instanceof Promise ? await checking : checking;
+  } catch (error) {
+    throw toBosunError(error);
+  }
   if (!checked.success) {
     const issues = zodIssues(checked.error);
     const err: BosunError = coreErrors.create(
