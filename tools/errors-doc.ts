@@ -14,6 +14,7 @@ export const PACKAGES = [
   '@bosun/mcp',
   '@bosun/bus',
   '@bosun/auth',
+  '@bosun/runtime',
 ] as const;
 
 export async function renderErrorsDoc(): Promise<string> {
