@@ -275,6 +275,9 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
           void run.finally(() => inFlight.delete(run));
         },
       });
+      // SERVING_ON_RETURN: the server knows the subscription before serve() resolves, so a
+      // caller on another connection that starts once we report ready never sees "no responders".
+      await nc.flush();
       return track(async () => {
         if (!sub.isClosed()) await sub.drain().catch(() => {});
         await Promise.allSettled([...inFlight]);
@@ -293,6 +296,7 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
           if (!err) handler(toMessage(msg));
         },
       });
+      await nc.flush(); // SERVING_ON_RETURN, as in serve()
       return track(async () => {
         if (!sub.isClosed()) sub.unsubscribe();
       });

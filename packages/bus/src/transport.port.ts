@@ -68,7 +68,11 @@ export interface Transport {
   readonly subjects: Subjects;
   /** Request/reply; rejects with BOSUN_BUS_NO_RESPONDERS or BOSUN_TIMEOUT. */
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage>;
-  /** Serves requests in a queue group; the handler's result is the reply. */
+  /**
+   * Serves requests in a queue group; the handler's result is the reply. Resolves once the
+   * broker knows the subscription (SERVING_ON_RETURN): a request sent after that, from any
+   * connection, finds this responder.
+   */
   serve(
     subject: string,
     options: { queue: string },

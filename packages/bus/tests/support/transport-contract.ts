@@ -41,6 +41,16 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
       await expect(client.echo({ text: 'hi' })).resolves.toEqual({ text: 'hi', instance: 'a' });
     });
 
+    test('a responder is reachable from another connection as soon as serve() resolves (SERVING_ON_RETURN)', async () => {
+      const caller = await connect();
+      for (let i = 0; i < 30; i++) {
+        const svc = uniqueName();
+        await serveRpc(await connect(), echoService(svc), { log: silentLog });
+        const client = createClient<EchoService>(caller, svc);
+        await expect(client.echo({ text: `n${i}` })).resolves.toMatchObject({ text: `n${i}` });
+      }
+    });
+
     test('a callee error comes back as a BosunError with the same code', async () => {
       const svc = uniqueName();
       await serveRpc(await connect(), echoService(svc), { log: silentLog });
