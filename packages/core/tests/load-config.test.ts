@@ -106,4 +106,26 @@ describe('loadConfig', () => {
     expect(everything).not.toContain('short');
     expect(error.message).toContain('API_KEY: invalid; expected length >= 8');
   });
+
+  test('SERVICE_RULES_SEE_EVERY_VARIABLE: an object-level rule can require a variable in production', () => {
+    const withRule = z
+      .object({
+        NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+        SIGNING_KEY: z.string().optional(),
+      })
+      .superRefine((env, ctx) => {
+        if (env.NODE_ENV === 'production' && !env.SIGNING_KEY)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['SIGNING_KEY'],
+            message: 'a key; required when NODE_ENV=production',
+          });
+      });
+    expect(loadConfig(withRule, {}).SIGNING_KEY).toBeUndefined();
+    const error = configError(() => loadConfig(withRule, { NODE_ENV: 'production', PORT: '8080' }));
+    expect(error.message).toContain(
+      'SIGNING_KEY: missing; expected a key; required when NODE_ENV=production',
+    );
+    expect(loadConfig(withRule, { NODE_ENV: 'production', SIGNING_KEY: 'k' }).PORT).toBe(3000);
+  });
 });

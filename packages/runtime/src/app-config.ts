@@ -67,8 +67,14 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
     );
   }
   let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
-  for (const service of services) if (service.env) shape = { ...shape, ...service.env.shape };
-  const config = loadConfig(z.object(shape), env) as AppConfig;
+  const rules: z.core.$ZodCheck<object>[] = [];
+  for (const service of services) {
+    if (!service.env) continue;
+    shape = { ...shape, ...service.env.shape };
+    rules.push(...((service.env._zod.def.checks ?? []) as z.core.$ZodCheck<object>[]));
+  }
+  // Each service's object-level rules come along (SERVICE_RULES_SEE_EVERY_VARIABLE, core).
+  const config = loadConfig(z.object(shape).check(...rules), env) as AppConfig;
   if (config.MCP_QUEUE_ADMIN && !config.MCP_ADMIN_TOKEN) {
     throw coreErrors.create(
       'BOSUN_CONFIG_INVALID',

@@ -4,13 +4,11 @@
  * and kept for the life of the process (one per config object).
  *
  * Invariants:
- * - DEV_KEY_ONLY_OUTSIDE_PRODUCTION: with NODE_ENV=production and no key, every use fails
- *   with BOSUN_CONFIG_INVALID naming USERS_JWT_PRIVATE_KEY; elsewhere a key is generated
- *   and a warning logged (tokens then die with the process, and replicas disagree).
+ * - DEV_KEY_ONLY_OUTSIDE_PRODUCTION: with NODE_ENV=production and no key the process does
+ *   not boot (usersEnv's rule); the check here stays as a second line for configs built
+ *   without that schema. Elsewhere a key is generated and a warning logged (tokens then die
+ *   with the process, and replicas disagree).
  * - PRIVATE_KEY_NEVER_LEAVES: only `publicJwk` (kty, crv, x, kid, alg, use) is exposed.
- * Hazard: the definition has no start hook, so "at start" means "at the first log-in,
- * refresh or JWKS request" — see AGENTS.md (a runtime change would make the production
- * check fail the boot instead).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { coreErrors, type Logger } from '@bosun/core';

@@ -7,6 +7,7 @@
  * never echoed — the refinement below returns a fixed message.
  */
 import { createPrivateKey } from 'node:crypto';
+import { bosunEnvSchema } from '@bosun/core';
 import { z } from 'zod';
 
 /** True for an Ed25519 private key given as PKCS#8 PEM or as a JWK JSON object. */
@@ -22,20 +23,33 @@ export function isEd25519PrivateKey(text: string): boolean {
   }
 }
 
-export const usersEnv = z.object({
-  /**
-   * Ed25519 private key signing user access tokens (PKCS#8 PEM or JWK JSON). Required in
-   * production; in development a key is generated (with a warning) when unset.
-   */
-  USERS_JWT_PRIVATE_KEY: z
-    .string()
-    .refine(isEd25519PrivateKey, { message: 'an Ed25519 private key as PKCS#8 PEM or JWK JSON' })
-    .optional(),
-  /** `iss` of user access tokens; the gateway's verifier should expect the same value. */
-  USERS_JWT_ISSUER: z.string().min(1).default('bosun-users'),
-  /** log2 of scrypt's N for new password hashes. 17 is OWASP's minimum (128 MiB per hash). */
-  USERS_SCRYPT_LOG_N: z.coerce.number().int().min(15).max(20).default(17),
-});
+export const usersEnv = z
+  .object({
+    /** bosun's own NODE_ENV, declared here so the production rule below can read it. */
+    NODE_ENV: bosunEnvSchema.shape.NODE_ENV,
+    /**
+     * Ed25519 private key signing user access tokens (PKCS#8 PEM or JWK JSON). Required in
+     * production; in development a key is generated (with a warning) when unset.
+     */
+    USERS_JWT_PRIVATE_KEY: z
+      .string()
+      .refine(isEd25519PrivateKey, { message: 'an Ed25519 private key as PKCS#8 PEM or JWK JSON' })
+      .optional(),
+    /** `iss` of user access tokens; the gateway's verifier should expect the same value. */
+    USERS_JWT_ISSUER: z.string().min(1).default('bosun-users'),
+    /** log2 of scrypt's N for new password hashes. 17 is OWASP's minimum (128 MiB per hash). */
+    USERS_SCRYPT_LOG_N: z.coerce.number().int().min(15).max(20).default(17),
+  })
+  // DEV_KEY_ONLY_OUTSIDE_PRODUCTION, checked at boot: a production process without a key
+  // exits 1 naming the variable (SERVICE_RULES_SEE_EVERY_VARIABLE in core's config).
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.USERS_JWT_PRIVATE_KEY)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['USERS_JWT_PRIVATE_KEY'],
+        message: 'an Ed25519 private key as PKCS#8 PEM or JWK JSON (required when NODE_ENV=production)',
+      });
+  });
 
 /** What a users handler reads from `ctx.config` (bosun's variables it uses plus its own). */
 export interface UsersConfig {
