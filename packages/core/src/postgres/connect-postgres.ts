@@ -54,7 +54,10 @@ export function describeUrl(url: string): string {
 export async function connectPostgres(options: ConnectPostgresOptions): Promise<PostgresConnection> {
   const log = options.log.child({ component: 'postgres' });
   const embedded =
-    options.url === undefined ? await startEmbeddedPostgres({ dataDir: options.dataDir, log }) : undefined;
+    // The root logger, not `log`: a child of a child would print `component` twice.
+    options.url === undefined
+      ? await startEmbeddedPostgres({ dataDir: options.dataDir, log: options.log })
+      : undefined;
   const url = embedded?.url ?? options.url!;
   const where = describeUrl(url);
   const timeoutMs = options.checkTimeoutMs ?? 1000;
