@@ -4,7 +4,8 @@
  * what its CMD runs). The rules and the pattern to copy are in docs/deploy.md.
  */
 import { describe, expect, test } from 'vitest';
-import { deployables, envOf, labelsOf, readDockerfile, type Stage } from './dockerfile.js';
+import { serviceFiles } from '../../apps/cli/src/commands/service-template.js';
+import { deployables, envOf, labelsOf, parseDockerfile, readDockerfile, type Stage } from './dockerfile.js';
 
 const BASE = 'node:20-bookworm-slim';
 const LABELS = [
@@ -28,10 +29,17 @@ test('every deployable is found, and every service has a Dockerfile', () => {
 
 const withDockerfile = all.flatMap((d) => {
   const stages = readDockerfile(d.dir);
-  return stages ? [{ ...d, stages }] : [];
+  return stages ? [{ ...d, label: `${d.dir}/Dockerfile`, stages }] : [];
+});
+// What `bosun new` scaffolds must follow the same rules.
+withDockerfile.push({
+  dir: 'services/scaffolded-demo',
+  packageName: '@bosun/service-scaffolded-demo',
+  label: 'the Dockerfile `bosun new scaffolded-demo` writes',
+  stages: parseDockerfile(serviceFiles('scaffolded-demo').Dockerfile!),
 });
 
-describe.each(withDockerfile)('$dir/Dockerfile', ({ dir, packageName, stages }) => {
+describe.each(withDockerfile)('$label', ({ dir, packageName, stages }) => {
   const last = stages.at(-1) as Stage;
   const runs = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
 

@@ -23,7 +23,7 @@ beforeAll(() => {
   execFileSync(process.execPath, [`${repo}tools/bundle.mjs`, dir], { stdio: 'ignore' });
 }, 60_000);
 
-test('serves every platform service from one process, prints their URLs, and drains on SIGTERM', async () => {
+test('serves every platform service from one process (EVERY_SERVICE_IN_THE_PLATFORM), prints their URLs, and drains on SIGTERM', async () => {
   const proc = spawnService({
     entry: 'dist/main.js',
     cwd: dir,
