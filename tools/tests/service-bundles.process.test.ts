@@ -5,16 +5,19 @@
  * would — from the service directory, with the ENV of the Dockerfile's runtime stage
  * (NODE_ENV=production, NODE_OPTIONS=--enable-source-maps) plus what production needs
  * (DATABASE_URL, NATS_URL, service keys generated here) — on a real PostgreSQL and NATS.
+ * It runs from a directory laid out as the image is (`/app/<dir>/dist`, `/app/<dir>/package.json`,
+ * `/app/node_modules`), so a bundle that reads files from src/ at run time fails here too.
  *
  * A service whose production start needs more variables adds them to `serviceEnv` below.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsUrl, spawnService, useTestDatabase } from '@bosun/testing';
 import type { Metafile } from 'esbuild';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundleService } from '../bundle.mjs';
 import { deployables, envOf, readDockerfile, repoRoot } from './dockerfile.js';
 
@@ -84,6 +87,23 @@ const packageOf = (specifier: string) =>
 const isBuiltin = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
 
+/**
+ * What the image's runtime stage holds, in a temporary directory: `<dir>/dist`,
+ * `<dir>/package.json`, and node_modules beside them (the repo's, linked: a superset of the
+ * production dependencies, which the externals test checks). Returns the service's directory in it.
+ */
+function imageLayout(root: string, dir: string): string {
+  const app = join(root, dir);
+  mkdirSync(app, { recursive: true });
+  cpSync(join(repoRoot, dir, 'dist'), join(app, 'dist'), { recursive: true });
+  cpSync(join(repoRoot, dir, 'package.json'), join(app, 'package.json'));
+  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+  if (existsSync(join(repoRoot, dir, 'node_modules'))) {
+    symlinkSync(join(repoRoot, dir, 'node_modules'), join(app, 'node_modules'));
+  }
+  return app;
+}
+
 /** Outputs (and their inputs and external imports) that load before any `import()`: the entry's static closure. */
 function staticClosure(metafile: Metafile, entry: string) {
   const files = new Set<string>();
@@ -115,11 +135,15 @@ const db = useTestDatabase({ label: 'bundles' });
 
 describe.each(all)('$dir bundle', ({ dir }) => {
   let metafile: Metafile;
+  let app: string;
+  const image = mkdtempSync(join(tmpdir(), 'bosun-image-'));
   const entry = `${dir}/dist/main.js`;
 
   beforeAll(async () => {
     ({ metafile } = await bundleService(join(repoRoot, dir), { quiet: true }));
+    app = imageLayout(image, dir);
   }, 60_000);
+  afterAll(() => rmSync(image, { recursive: true, force: true }));
 
   test("bundles bosun's own code and leaves every third-party package external, each a production dependency", () => {
     const inputs = Object.keys(metafile.inputs);
@@ -187,8 +211,8 @@ describe.each(all)('$dir bundle', ({ dir }) => {
       };
     }
 
-    test('becomes ready, serves its OpenAPI document, and exits 0 on SIGTERM', async () => {
-      const proc = spawnService({ entry: 'dist/main.js', cwd: join(repoRoot, dir), env: productionEnv() });
+    test('runs from the image layout: becomes ready, serves its OpenAPI document, exits 0 on SIGTERM', async () => {
+      const proc = spawnService({ entry: 'dist/main.js', cwd: app, env: productionEnv() });
       const listening = JSON.parse(await proc.waitForLine(/"msg":"health server listening"/, 30_000)) as {
         port: number;
       };
@@ -203,7 +227,7 @@ describe.each(all)('$dir bundle', ({ dir }) => {
       // Nothing listens on port 1: the bus fails to connect, and the start error is logged.
       const proc = spawnService({
         entry: 'dist/main.js',
-        cwd: join(repoRoot, dir),
+        cwd: app,
         env: productionEnv({ NATS_URL: 'nats://127.0.0.1:1' }),
       });
       const fatal = JSON.parse(await proc.waitForLine(/"msg":"start failed: stopping"/, 30_000)) as {
