@@ -67,8 +67,15 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
     );
   }
   let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
-  for (const service of services) if (service.env) shape = { ...shape, ...service.env.shape };
-  const config = loadConfig(z.object(shape), env) as AppConfig;
+  const checks: z.core.$ZodCheck<never>[] = [];
+  for (const service of services) {
+    if (!service.env) continue;
+    shape = { ...shape, ...service.env.shape };
+    // Object-level refinements (core's REFINEMENTS_SEE_EVERY_VARIABLE) travel with the shape.
+    checks.push(...((service.env._zod.def.checks ?? []) as z.core.$ZodCheck<never>[]));
+  }
+  const merged = z.object(shape);
+  const config = loadConfig(checks.length > 0 ? merged.check(...checks) : merged, env) as AppConfig;
   if (config.MCP_QUEUE_ADMIN && !config.MCP_ADMIN_TOKEN) {
     throw coreErrors.create(
       'BOSUN_CONFIG_INVALID',
