@@ -67,12 +67,14 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
     );
   }
   let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
-  const checks: z.core.$ZodCheck<never>[] = [];
+  const checks: z.core.$ZodCheck<Record<string, unknown>>[] = [];
   for (const service of services) {
     if (!service.env) continue;
     shape = { ...shape, ...service.env.shape };
     // Object-level refinements (core's REFINEMENTS_SEE_EVERY_VARIABLE) travel with the shape.
-    checks.push(...((service.env._zod.def.checks ?? []) as z.core.$ZodCheck<never>[]));
+    checks.push(
+      ...((service.env._zod.def.checks ?? []) as unknown as z.core.$ZodCheck<Record<string, unknown>>[]),
+    );
   }
   const merged = z.object(shape);
   const config = loadConfig(checks.length > 0 ? merged.check(...checks) : merged, env) as AppConfig;

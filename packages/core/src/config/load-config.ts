@@ -66,7 +66,9 @@ export function loadConfig<S extends z.ZodObject | undefined = undefined>(
   const merged = serviceEnvSchema ? bosunEnvSchema.extend(serviceEnvSchema.shape) : bosunEnvSchema;
   // REFINEMENTS_SEE_EVERY_VARIABLE: the service schema's object-level checks (e.g. "required
   // when NODE_ENV=production") run on the merged object, so they can read bosun's variables.
-  const checks = serviceEnvSchema?._zod.def.checks ?? [];
+  const checks = (serviceEnvSchema?._zod.def.checks ?? []) as unknown as z.core.$ZodCheck<
+    Record<string, unknown>
+  >[];
   const schema = checks.length > 0 ? merged.check(...checks) : merged;
   const input: EnvRecord = {};
   for (const key of Object.keys(schema.shape)) {
