@@ -13,8 +13,16 @@
  */
 import { z } from 'zod';
 
-/** A webhook is an HTTP POST: http(s) URLs only. */
-const httpUrl = z.url({ protocol: /^https?$/ });
+const withoutCredentials = (url: string) => {
+  if (!URL.canParse(url)) return true; // z.url() reports it
+  const { username, password } = new URL(url);
+  return username === '' && password === '';
+};
+
+/** A webhook is an HTTP POST: http(s) URLs only, without credentials (WEBHOOKS_ARE_HTTP in targets.ts). */
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine(withoutCredentials, { message: 'an http(s) URL without credentials' });
 
 export const notificationsEnv = z
   .object({
