@@ -11,8 +11,9 @@
  *   job (at-least-once: e.g. the worker died after the POST but before completing) sees
  *   status `delivered` and returns without a call.
  * - DEAD_AFTER_LAST_ATTEMPT: when the queue's last attempt fails (attempt > retryLimit) the
- *   notification becomes `dead`; the queue then puts the job on DEAD_LETTER_QUEUE, where an
- *   operator can redrive it (queue admin tools), and a redriven job may still deliver it.
+ *   notification becomes `dead` at once; the queue then puts the job on DEAD_LETTER_QUEUE,
+ *   whose worker (jobs/dead-letter.job.ts) also covers a last attempt that died with its
+ *   worker. retryNotification sends a dead notification again.
  * - STOP_IS_NOT_FAILURE: an attempt aborted because the process stops is `interrupted`, does
  *   not change the notification's status, and the queue releases the job uncounted.
  */
@@ -109,7 +110,7 @@ export async function deliverNotification(
       status,
     ],
   );
-  if (last) log.error({ statusCode: result.statusCode, error: result.error }, 'notification dead-lettered');
+  if (last) log.warn({ statusCode: result.statusCode, error: result.error }, 'last delivery attempt failed');
   else log.warn({ statusCode: result.statusCode, error: result.error }, 'delivery attempt failed');
   throw notificationsErrors.create(
     'NOTIFICATIONS_DELIVERY_FAILED',

@@ -18,7 +18,7 @@ export const SCOPES = {
 
 export const DELIVER_JOB = 'deliver-notification';
 export const DIGEST_JOB = 'daily-digest';
-/** Where a delivery goes after its last failed attempt; kept queued for an operator to redrive. */
+/** Where the queue puts a delivery after its last failed attempt; worked by jobs/dead-letter.job.ts. */
 export const DEAD_LETTER_QUEUE = 'notification-dead-letters';
 
 /** The service's pool (search_path = the `notifications` schema). The runtime always provides it: the service has migrations. */

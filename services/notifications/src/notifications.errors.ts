@@ -11,6 +11,11 @@ import { defineErrors } from '@bosun/core';
 
 export const notificationsErrors = defineErrors('@bosun/service-notifications', {
   NOTIFICATIONS_NOT_FOUND: { status: 404, retryable: false, title: 'No such notification' },
+  NOTIFICATIONS_NOT_DEAD: {
+    status: 409,
+    retryable: false,
+    title: 'Only a dead notification can be retried',
+  },
   NOTIFICATIONS_WEBHOOK_URL_INVALID: {
     status: 400,
     retryable: false,

@@ -10,12 +10,14 @@
  */
 import { defineService } from '@bosun/core';
 import { dailyDigestJob } from './jobs/daily-digest.job.js';
+import { deadLetterJob } from './jobs/dead-letter.job.js';
 import { deliverNotificationJob } from './jobs/deliver-notification.job.js';
 import { migrations } from './migrations.js';
-import { DELIVER_JOB, DIGEST_JOB } from './notifications-context.js';
+import { DEAD_LETTER_QUEUE, DELIVER_JOB, DIGEST_JOB } from './notifications-context.js';
 import { notificationsEnv } from './notifications-env.js';
 import { getNotification } from './operations/get-notification.js';
 import { listNotifications } from './operations/list-notifications.js';
+import { retryNotification } from './operations/retry-notification.js';
 import { sendNotification } from './operations/send-notification.js';
 import { welcomeOnUserCreated } from './welcome.js';
 
@@ -37,8 +39,12 @@ export const notifications = defineService({
     'Outbound notifications: signed webhooks and email with retries, a delivery log, dead letters, a welcome on sign-up and a daily digest.',
   env: notificationsEnv,
   migrations,
-  operations: { sendNotification, getNotification, listNotifications },
-  jobs: { [DELIVER_JOB]: deliverNotificationJob, [DIGEST_JOB]: dailyDigestJob },
+  operations: { sendNotification, getNotification, listNotifications, retryNotification },
+  jobs: {
+    [DELIVER_JOB]: deliverNotificationJob,
+    [DEAD_LETTER_QUEUE]: deadLetterJob,
+    [DIGEST_JOB]: dailyDigestJob,
+  },
   schedules: { [DIGEST_JOB]: { cron: '0 6 * * *', tz: 'UTC' } },
   events: { subscribes: { 'user.created': welcomeOnUserCreated } },
 });

@@ -5,6 +5,7 @@
  *   /ok/...     answers 200
  *   /flaky/...  answers 500 twice, then 200
  *   /down/...   answers 503 always
+ *   /recovering/...  answers 503 three times, then 200
  */
 
 import { createEventBus, createNatsTransport, type Transport } from '@bosun/bus';
@@ -51,6 +52,7 @@ describe('the notifications service over HTTP and NATS', () => {
       perPath.set(req.path, seen);
       if (req.path.startsWith('/flaky/')) return seen <= 2 ? 500 : 200;
       if (req.path.startsWith('/down/')) return 503;
+      if (req.path.startsWith('/recovering/')) return seen <= 3 ? 503 : 200;
       return 200;
     });
     const base = new URL(receiver.url).origin;
@@ -151,15 +153,54 @@ describe('the notifications service over HTTP and NATS', () => {
       [3, 'failed', 503],
     ]);
     expect(requestsTo('/down/b')).toHaveLength(3);
+    // DEAD_LETTER_ON_LAST_FAILURE: the queue copied the job to the dead-letter queue, whose worker recorded it.
     await expect
       .poll(async () => {
         const { rows } = await sql.query(
-          `SELECT origin, data FROM bosun_queue.job WHERE name = 'notification-dead-letters' AND data->>'notificationId' = $1`,
+          `SELECT origin, state, data FROM bosun_queue.job_archive
+            WHERE name = 'notification-dead-letters' AND data->>'notificationId' = $1`,
           [sent.body.id],
         );
         return rows;
       })
-      .toEqual([{ origin: 'deliver-notification', data: { notificationId: sent.body.id } }]);
+      .toEqual([
+        { origin: 'deliver-notification', state: 'completed', data: { notificationId: sent.body.id } },
+      ]);
+    await expect
+      .poll(
+        () => svc.proc.logs().filter((l) => l.notificationId === sent.body.id && l.level === 'error').length,
+      )
+      .toBe(1);
+    expect((await read(sent.body.id)).body.status).toBe('dead');
+  });
+
+  test('retryNotification sends a dead notification again: the log continues at attempt 4; anything not dead is 409 NOTIFICATIONS_NOT_DEAD', async () => {
+    const sent = await send({ channel: 'webhook', to: hook('/recovering/c'), message: 'try again later' });
+    await settled(sent.body.id, 'dead');
+    const retried = await call(svc.api, 'POST', `/notifications/${sent.body.id}/retry`, {});
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({ id: sent.body.id, status: 'queued' });
+    const done = await settled(sent.body.id, 'delivered');
+    expect(done.deliveries.map((d) => [d.attempt, d.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+      [4, 'delivered'],
+    ]);
+    expect(requestsTo('/recovering/c').map((r) => r.headers['bosun-attempt'])).toEqual(['1', '2', '3', '4']);
+
+    const again = await call(svc.api, 'POST', `/notifications/${sent.body.id}/retry`, {});
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'NOTIFICATIONS_NOT_DEAD' });
+    expect(again.body.detail).toContain('is delivered');
+    const unknown = await call(
+      svc.api,
+      'POST',
+      '/notifications/01890000-0000-7000-8000-000000000000/retry',
+      {},
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'NOTIFICATIONS_NOT_FOUND' });
   });
 
   test('a user.created event published on NATS becomes a signed welcome webhook, once', async () => {
@@ -310,7 +351,7 @@ describe('the notifications service over HTTP and NATS', () => {
     expect(dead.body.items.every((n) => n.status === 'dead')).toBe(true);
   });
 
-  test('over MCP: the three tools, and a bad URL is an isError result with its code', async () => {
+  test('over MCP: the four tools, and a bad URL is an isError result with its code', async () => {
     const client = new Client({ name: 'bosun-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(svc.mcp)));
     try {
@@ -318,6 +359,7 @@ describe('the notifications service over HTTP and NATS', () => {
       expect(tools.map((t) => t.name).sort()).toEqual([
         'getNotification',
         'listNotifications',
+        'retryNotification',
         'sendNotification',
       ]);
       const bad = await client.callTool({
