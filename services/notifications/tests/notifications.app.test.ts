@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { yesterdayUtc } from '../src/digest-summary.js';
 import { notifications } from '../src/service.js';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
+import { startReceiver } from './webhook-receiver.js';
 
 interface Harness {
   app: App;
@@ -122,6 +123,36 @@ describe('notifications in-process: email, welcome on the in-process bus, digest
     expect(noUrl.status).toBe(409);
     expect(noUrl.body).toMatchObject({ code: 'NOTIFICATIONS_CHANNEL_UNAVAILABLE' });
     expect(noUrl.body.detail).toContain('NOTIFICATIONS_WEBHOOK_URL');
+  });
+
+  test('a receiver that does not answer fails the attempt at the delivery timeout, and a redirect is not followed', async () => {
+    const silent = await startReceiver(() => 'hold');
+    let followed = 0;
+    const target = await startReceiver(() => {
+      followed++;
+      return 200;
+    });
+    const redirecting = await startReceiver((_n, _req, res) => {
+      res.writeHead(307, { location: target.url }).end();
+      return 'hold';
+    });
+    try {
+      const slow = await post(h.api, { channel: 'webhook', to: silent.url, message: 'anyone?' });
+      const moved = await post(h.api, { channel: 'webhook', to: redirecting.url, message: 'over there?' });
+      await expect.poll(async () => (await get(h.api, moved.body.id)).status).toBe('dead');
+      const movedLog = (await get(h.api, moved.body.id)).deliveries;
+      expect(movedLog).toEqual([expect.objectContaining({ outcome: 'failed', statusCode: 307 })]);
+      expect(followed).toBe(0);
+
+      // OUTBOUND_IS_BOUNDED: NOTIFICATIONS_DELIVERY_TIMEOUT_MS is 3000 in this app.
+      await expect.poll(async () => (await get(h.api, slow.body.id)).status).toBe('dead');
+      const slowLog = (await get(h.api, slow.body.id)).deliveries;
+      expect(slowLog).toEqual([expect.objectContaining({ outcome: 'failed', statusCode: null })]);
+      expect(slowLog[0].error).toMatch(/^timed out after 3000 ms \(127\.0\.0\.1:\d+\)$/);
+      expect(silent.requests).toHaveLength(1);
+    } finally {
+      await Promise.all([silent.close(), target.close(), redirecting.close()]);
+    }
   });
 
   test('user.created on the in-process bus sends the new user a welcome email', async () => {
