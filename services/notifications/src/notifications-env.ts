@@ -13,25 +13,35 @@
  */
 import { z } from 'zod';
 
-const withoutCredentials = (url: string) => {
-  if (!URL.canParse(url)) return true; // z.url() reports it
-  const { username, password } = new URL(url);
-  return username === '' && password === '';
-};
+/** True for an absolute URL with one of `protocols` and no user or password in it. */
+const isUrl =
+  (...protocols: string[]) =>
+  (text: string): boolean => {
+    if (!URL.canParse(text)) return false;
+    const url = new URL(text);
+    return protocols.includes(url.protocol) && (url.protocol.startsWith('smtp') || url.username === '');
+  };
 
-/** A webhook is an HTTP POST: http(s) URLs only, without credentials (WEBHOOKS_ARE_HTTP in targets.ts). */
-const httpUrl = z
-  .url({ protocol: /^https?$/ })
-  .refine(withoutCredentials, { message: 'an http(s) URL without credentials' });
+/**
+ * Custom checks rather than z.url(), so a bad value is reported with what this variable
+ * expects (core prints a custom message as the expectation; never the value).
+ * A webhook URL carries no credentials (WEBHOOKS_ARE_HTTP in targets.ts); an SMTP URL may.
+ */
+const webhookUrl = z.string().refine(isUrl('http:', 'https:'), {
+  message: 'an absolute http:// or https:// URL without credentials',
+});
+const smtpUrl = z.string().refine(isUrl('smtp:', 'smtps:'), {
+  message: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587',
+});
 
 export const notificationsEnv = z
   .object({
     /** Where webhook notifications go when the caller names no URL (welcome, digest, sendNotification without `to`). */
-    NOTIFICATIONS_WEBHOOK_URL: httpUrl.optional(),
+    NOTIFICATIONS_WEBHOOK_URL: webhookUrl.optional(),
     /** HMAC-SHA256 key of the webhook signature. Required in production; 32+ characters. */
     NOTIFICATIONS_WEBHOOK_SECRET: z.string().min(32).optional(),
     /** SMTP server for the email channel, e.g. smtp://user:pass@mail:587 or smtps://...; unset = no email channel. */
-    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    SMTP_URL: smtpUrl.optional(),
     /** The From address of emails. */
     NOTIFICATIONS_EMAIL_FROM: z.string().min(3).default('bosun notifications <notifications@localhost>'),
     /** Who gets the daily digest by email when no webhook URL is configured. */

@@ -24,6 +24,7 @@ describe('notifications configuration', () => {
         SMTP_URL: `smtp://mailer:${password}@mail.internal:587`,
         NOTIFICATIONS_RETRY_LIMIT: 'lots',
         NOTIFICATIONS_WEBHOOK_URL: 'ftp://hooks.internal/x',
+        NOTIFICATIONS_DIGEST_EMAIL: 'ops-at-example',
       },
     });
     const exit = await proc.exited;
@@ -33,8 +34,12 @@ describe('notifications configuration', () => {
       'NOTIFICATIONS_WEBHOOK_SECRET: missing; expected a secret of at least 32 characters (required when NODE_ENV=production)',
     );
     expect(output).toContain('NOTIFICATIONS_RETRY_LIMIT: invalid');
-    expect(output).toContain('NOTIFICATIONS_WEBHOOK_URL: invalid');
+    expect(output).toContain(
+      'NOTIFICATIONS_WEBHOOK_URL: invalid; expected an absolute http:// or https:// URL without credentials',
+    );
+    expect(output).toContain('NOTIFICATIONS_DIGEST_EMAIL: invalid');
     expect(output).not.toContain(password);
+    expect(output).not.toContain('ops-at-example');
     expect(output).not.toContain('hooks.internal');
   });
 

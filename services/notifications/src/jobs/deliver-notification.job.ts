@@ -11,13 +11,11 @@ import { deliverNotification } from '../deliver-notification.js';
 import { DEAD_LETTER_QUEUE } from '../notifications-context.js';
 import type { NotificationsConfig } from '../notifications-env.js';
 
-export const deliverNotificationJob = job<
-  z.ZodObject<{ notificationId: z.ZodUUID }>,
-  unknown,
-  NotificationsConfig
->({
+const DeliveryData = z.object({ notificationId: z.uuid() });
+
+export const deliverNotificationJob = job<typeof DeliveryData, unknown, NotificationsConfig>({
   description: 'Delivers one notification over its channel; retried with backoff, then dead-lettered.',
-  data: z.object({ notificationId: z.uuid() }),
+  data: DeliveryData,
   retryLimit: 2,
   retryDelay: 10,
   retryBackoff: true,
