@@ -26,7 +26,7 @@ import { notificationsErrors } from './notifications.errors.js';
 import { db } from './notifications-context.js';
 import type { NotificationsConfig } from './notifications-env.js';
 import type { NotificationRow } from './schemas.js';
-import { webhookSecret } from './webhook-signature.js';
+import { webhookSecret } from './signing-secret.js';
 
 type AttemptRow = NotificationRow & { attempt_id: string };
 

@@ -13,13 +13,10 @@
  *   changed to replay an old body.
  * - CONSTANT_TIME_COMPARE: `verifyWebhookSignature` compares with timingSafeEqual.
  * - SECRET_NEVER_LEAVES: neither function logs or returns the secret.
- * - DEV_SECRET_ONLY_OUTSIDE_PRODUCTION: `webhookSecret` falls back to DEV_WEBHOOK_SECRET (and
- *   warns once) only when NODE_ENV is not production; in production config refuses to start
- *   without NOTIFICATIONS_WEBHOOK_SECRET (notifications-env.ts).
- * Not here: the HTTP call (channels/webhook-channel.ts).
+ * Dependency-free on purpose: receivers import it (`@bosun/service-notifications/webhook-signature`).
+ * Not here: which secret signs (signing-secret.ts), the HTTP call (channels/webhook-channel.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Logger } from '@bosun/core';
 
 export const SIGNATURE_HEADER = 'bosun-signature';
 export const TIMESTAMP_HEADER = 'bosun-timestamp';
@@ -77,25 +74,4 @@ export function verifyWebhookSignature(input: VerifyWebhookInput): VerifyResult 
   const expected = Buffer.from(signWebhook(input.secret, timestamp, body).slice(VERSION.length + 1), 'hex');
   const given = Buffer.from(match[1]!, 'hex');
   return timingSafeEqual(expected, given) ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };
-}
-
-const warned = new WeakSet<object>();
-
-/** The signing secret for `config`: NOTIFICATIONS_WEBHOOK_SECRET, or the dev secret with a warning (once per config). */
-export function webhookSecret(
-  config: { NODE_ENV: string; NOTIFICATIONS_WEBHOOK_SECRET?: string },
-  log: Logger,
-): string {
-  if (config.NOTIFICATIONS_WEBHOOK_SECRET) return config.NOTIFICATIONS_WEBHOOK_SECRET;
-  if (config.NODE_ENV === 'production') {
-    // Config refuses to start like this; reaching here means a caller built config by hand.
-    throw new Error('NOTIFICATIONS_WEBHOOK_SECRET is required in production; set it and restart.');
-  }
-  if (!warned.has(config)) {
-    warned.add(config);
-    log.warn(
-      'signing webhooks with the public development secret; set NOTIFICATIONS_WEBHOOK_SECRET (32+ characters) — it is required in production',
-    );
-  }
-  return DEV_WEBHOOK_SECRET;
 }
