@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { createEventBus, createInProcessTransport } from '@bosun/bus';
 import { createLogger, defineService } from '@bosun/core';
 import { type App, createApp, loadAppConfig } from '@bosun/runtime';
-import { useTestDatabase } from '@bosun/testing';
+import { useLeakCheck, useTestDatabase } from '@bosun/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -54,6 +54,8 @@ async function get(api: string, id: string) {
 }
 
 describe('notifications in-process: email, welcome on the in-process bus, digest', () => {
+  // Registered first so its afterAll runs last: nothing of the app, SMTP or receivers may stay open.
+  useLeakCheck();
   const db = useTestDatabase({ label: 'notifications_app' });
   const root = `na${Math.random().toString(36).slice(2, 10)}`;
   let smtp: SmtpSink;
