@@ -107,7 +107,7 @@ describe('loadConfig', () => {
     expect(error.message).toContain('API_KEY: invalid; expected length >= 8');
   });
 
-  test('SERVICE_RULES_SEE_EVERY_VARIABLE: an object-level rule can require a variable in production', () => {
+  test('REFINEMENTS_SEE_EVERY_VARIABLE: an object-level rule can require a variable in production', () => {
     const withRule = z
       .object({
         NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -127,5 +127,21 @@ describe('loadConfig', () => {
       'SIGNING_KEY: missing; expected a key; required when NODE_ENV=production',
     );
     expect(loadConfig(withRule, { NODE_ENV: 'production', SIGNING_KEY: 'k' }).PORT).toBe(3000);
+  });
+
+  test('REFINEMENTS_SEE_EVERY_VARIABLE: an object-level refinement reads NODE_ENV and is listed with the other problems', () => {
+    const refined = z
+      .object({ SIGNING_SECRET: z.string().min(16).optional() })
+      .refine((env) => (env as { NODE_ENV?: string }).NODE_ENV !== 'production' || !!env.SIGNING_SECRET, {
+        path: ['SIGNING_SECRET'],
+        message: 'a secret of at least 16 characters (required when NODE_ENV=production)',
+        when: () => true,
+      });
+    expect(loadConfig(refined, { NODE_ENV: 'development' })).toMatchObject({ NODE_ENV: 'development' });
+    const error = configError(() => loadConfig(refined, { NODE_ENV: 'production', PORT: 'x' }));
+    expect(error.message).toContain(
+      'SIGNING_SECRET: missing; expected a secret of at least 16 characters (required when NODE_ENV=production)',
+    );
+    expect(error.message).toContain('PORT: invalid');
   });
 });

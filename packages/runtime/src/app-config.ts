@@ -67,14 +67,17 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
     );
   }
   let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
-  const rules: z.core.$ZodCheck<object>[] = [];
+  const checks: z.core.$ZodCheck<Record<string, unknown>>[] = [];
   for (const service of services) {
     if (!service.env) continue;
     shape = { ...shape, ...service.env.shape };
-    rules.push(...((service.env._zod.def.checks ?? []) as z.core.$ZodCheck<object>[]));
+    // Object-level refinements (core's REFINEMENTS_SEE_EVERY_VARIABLE) travel with the shape.
+    checks.push(
+      ...((service.env._zod.def.checks ?? []) as unknown as z.core.$ZodCheck<Record<string, unknown>>[]),
+    );
   }
-  // Each service's object-level rules come along (SERVICE_RULES_SEE_EVERY_VARIABLE, core).
-  const config = loadConfig(z.object(shape).check(...rules), env) as AppConfig;
+  const merged = z.object(shape);
+  const config = loadConfig(checks.length > 0 ? merged.check(...checks) : merged, env) as AppConfig;
   if (config.MCP_QUEUE_ADMIN && !config.MCP_ADMIN_TOKEN) {
     throw coreErrors.create(
       'BOSUN_CONFIG_INVALID',

@@ -41,14 +41,12 @@ export const usersEnv = z
     USERS_SCRYPT_LOG_N: z.coerce.number().int().min(15).max(20).default(17),
   })
   // DEV_KEY_ONLY_OUTSIDE_PRODUCTION, checked at boot: a production process without a key
-  // exits 1 naming the variable (SERVICE_RULES_SEE_EVERY_VARIABLE in core's config).
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.USERS_JWT_PRIVATE_KEY)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['USERS_JWT_PRIVATE_KEY'],
-        message: 'an Ed25519 private key as PKCS#8 PEM or JWK JSON (required when NODE_ENV=production)',
-      });
+  // exits 1 naming the variable (REFINEMENTS_SEE_EVERY_VARIABLE in core's config).
+  .refine((env) => env.NODE_ENV !== 'production' || !!env.USERS_JWT_PRIVATE_KEY, {
+    path: ['USERS_JWT_PRIVATE_KEY'],
+    message: 'an Ed25519 private key as PKCS#8 PEM or JWK JSON (required when NODE_ENV=production)',
+    // Listed even when other variables are wrong too (CONFIG_LISTS_EVERY_PROBLEM).
+    when: () => true,
   });
 
 /** What a users handler reads from `ctx.config` (bosun's variables it uses plus its own). */

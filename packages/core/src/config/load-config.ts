@@ -8,9 +8,10 @@
  *   variable and what it expects, in one message — never the first problem only.
  * - SECRETS_NEVER_PRINTED: values of variables never appear in the error (message, detail
  *   or meta); only names and expectations do.
- * - SERVICE_RULES_SEE_EVERY_VARIABLE: a service schema's object-level refinements run on the
- *   merged config, so a rule can read bosun's variables (NODE_ENV) next to its own. Zod runs
- *   them only when every field parsed, so they are listed after the field problems are fixed.
+ * - REFINEMENTS_SEE_EVERY_VARIABLE: a service schema's object-level refinement (`.refine(fn,
+ *   { path: ['VAR'], message, when: () => true })`) runs on the merged config and is reported
+ *   like any other problem of VAR. With `when: () => true` it runs even when other variables
+ *   are invalid, so CONFIG_LISTS_EVERY_PROBLEM still holds.
  */
 import { z } from 'zod';
 import { coreErrors } from '../errors/core.errors.js';
@@ -62,14 +63,13 @@ export function loadConfig<S extends z.ZodObject | undefined = undefined>(
   serviceEnvSchema: S,
   env: EnvRecord,
 ): Config<S> {
-  // SERVICE_RULES_SEE_EVERY_VARIABLE: the service schema's object-level rules (refine /
-  // superRefine, e.g. "required when NODE_ENV=production") are re-attached to the merged
-  // object, which `extend` alone would drop. They run once every variable parses.
-  const schema = serviceEnvSchema
-    ? bosunEnvSchema
-        .extend(serviceEnvSchema.shape)
-        .check(...((serviceEnvSchema._zod.def.checks ?? []) as z.core.$ZodCheck<object>[]))
-    : bosunEnvSchema;
+  const merged = serviceEnvSchema ? bosunEnvSchema.extend(serviceEnvSchema.shape) : bosunEnvSchema;
+  // REFINEMENTS_SEE_EVERY_VARIABLE: the service schema's object-level checks (e.g. "required
+  // when NODE_ENV=production") run on the merged object, so they can read bosun's variables.
+  const checks = (serviceEnvSchema?._zod.def.checks ?? []) as unknown as z.core.$ZodCheck<
+    Record<string, unknown>
+  >[];
+  const schema = checks.length > 0 ? merged.check(...checks) : merged;
   const input: EnvRecord = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
