@@ -4,7 +4,8 @@
  *   kubectl create secret generic bosun-secrets --from-env-file=deploy/.env
  * Values are unquoted and contain no spaces, `#` or `$`, so both readers take them as is.
  * Ed25519 keys are JWK JSON: one per service (SERVICE_PRIVATE_KEY), SERVICE_TRUSTED_KEYS
- * with every service's public key, and USERS_JWT_PRIVATE_KEY for user tokens.
+ * with every service's public key, USERS_JWT_PRIVATE_KEY for user tokens, and the
+ * webhook signing secret NOTIFICATIONS_WEBHOOK_SECRET.
  * deploy/.env is ignored by git and by docker build; never commit it.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ const values = new Map<string, string>([
   ['POSTGRES_PASSWORD', password],
   ['DATABASE_URL', `postgres://bosun:${password}@postgres:5432/bosun`],
   ['USERS_JWT_PRIVATE_KEY', JSON.stringify(pair().private)],
+  ['NOTIFICATIONS_WEBHOOK_SECRET', randomBytes(32).toString('hex')],
 ]);
 const trusted: Record<string, unknown> = {};
 for (const service of platform) {

@@ -100,11 +100,14 @@ export const platform: DeployedService[] = [
   {
     name: 'notifications',
     description: 'Welcome notifications, webhooks with signatures and retries, email, the daily digest',
-    env: {},
+    env: {
+      NOTIFICATIONS_WEBHOOK_SECRET: { secret: 'NOTIFICATIONS_WEBHOOK_SECRET' },
+    },
     after: [],
     replicas: 1,
     resources: { cpu: '100m', memory: '160Mi', memoryLimit: '320Mi' },
-    queueScaling: { min: 1, max: 10, jobsPerReplica: 50 },
+    // Deliveries are what piles up; the digest and dead-letter jobs are one-offs.
+    queueScaling: { min: 1, max: 10, jobsPerReplica: 50, jobs: ['deliver-notification'] },
   },
   {
     name: 'registry',

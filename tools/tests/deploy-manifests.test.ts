@@ -166,8 +166,8 @@ describe('the KEDA ScaledObject for notifications', () => {
     const queue = createQueue({ db: db.url });
     await queue.start();
     try {
-      await queue.send('deliver-webhook', { n: 1 });
-      await queue.send('deliver-webhook', { n: 2 });
+      await queue.send('deliver-notification', { n: 1 });
+      await queue.send('deliver-notification', { n: 2 });
       await queue.send('send-email', { n: 3 }, { startAfter: 3600 });
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
@@ -175,7 +175,7 @@ describe('the KEDA ScaledObject for notifications', () => {
         const count = async (q: string) => Number((await client.query<{ count: string }>(q)).rows[0]!.count);
         expect(await count(query)).toBe(2);
         expect(await count(queueDepthQuery(['send-email']))).toBe(0);
-        expect(await count(queueDepthQuery(['deliver-webhook', "o'brien"]))).toBe(2);
+        expect(await count(queueDepthQuery(['deliver-notification', "o'brien"]))).toBe(2);
       } finally {
         await client.end();
       }

@@ -29,6 +29,7 @@ interface Keys {
 /** Variables a service needs in production beyond bosun's (its config refuses to start, or fails at first use, without them). */
 const serviceEnv: Record<string, (keys: Keys) => Record<string, string>> = {
   'services/users': (keys) => ({ USERS_JWT_PRIVATE_KEY: keys.privateJwk(), USERS_SCRYPT_LOG_N: '15' }),
+  'services/notifications': () => ({ NOTIFICATIONS_WEBHOOK_SECRET: randomUUID() + randomUUID() }),
 };
 
 /** Third-party packages of the transports: the entry must not load them before /livez answers. */

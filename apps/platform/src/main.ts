@@ -7,11 +7,12 @@
  * The gateway goes first when it lands (the public edge on PORT, 3000 by default).
  */
 import { runService } from '@bosun/runtime';
+import { notifications } from '@bosun/service-notifications';
 import { users } from '@bosun/service-users';
 import { env } from './config.js';
 import { describePlatform } from './platform-urls.js';
 
-const services = [users];
+const services = [users, notifications];
 
 const app = await runService({ services, env, process });
 if (app?.lifecycle.state === 'ready') process.stderr.write(describePlatform(app));
