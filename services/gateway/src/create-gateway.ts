@@ -118,7 +118,8 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
         );
       }
       const bus = transport();
-      const staleAfterMs = Math.max(3 * config.HEARTBEAT_INTERVAL_MS, 1000);
+      // Generous: a busy service beats late, and a flapping catalog would flap every surface.
+      const staleAfterMs = Math.max(3 * config.HEARTBEAT_INTERVAL_MS, 15_000);
       view = await createRegistryView(bus, { staleAfterMs });
       catalog = createCatalog(view, {
         services: config.GATEWAY_SERVICES.length > 0 ? config.GATEWAY_SERVICES : undefined,

@@ -127,6 +127,7 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
 
   registerRestRoutes(app, options);
 
+  let built = catalog.revision;
   let document = buildMergedOpenApi(catalog.entries(), { version: options.version });
   let body = JSON.stringify(document);
   app.get('/openapi.json', async (_req, reply) =>
@@ -162,7 +163,9 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
   });
 
   await app.ready();
-  const unsubscribe = catalog.onChange(() => {
+  const rebuild = () => {
+    if (catalog.revision === built) return;
+    built = catalog.revision;
     document = buildMergedOpenApi(catalog.entries(), { version: options.version });
     body = JSON.stringify(document);
     try {
@@ -170,7 +173,10 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
     } catch (error) {
       log.error({ err: error }, 'the GraphQL schema could not be rebuilt; keeping the previous one');
     }
-  });
+  };
+  const unsubscribe = catalog.onChange(rebuild);
+  // The catalog may have changed while the plugins registered, before anyone listened.
+  rebuild();
 
   return {
     app,
