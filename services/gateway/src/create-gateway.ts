@@ -153,6 +153,7 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
         corsOrigins: config.CORS_ORIGINS,
         rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
         version: GATEWAY_VERSION,
+        trustProxy: config.GATEWAY_TRUST_PROXY,
       });
       await edge.listen({ port: options.port ?? config.PORT, host: config.HOST });
       const address = edge.app.server.address();

@@ -38,6 +38,8 @@ export interface EdgeServerOptions {
   rateLimit: { max: number; windowMs: number };
   version: string;
   bodyLimit?: number;
+  /** Take the client IP from `x-forwarded-for` (a proxy in front). Default false. */
+  trustProxy?: boolean;
 }
 
 export interface EdgeServer {
@@ -58,6 +60,7 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
     requestIdHeader: false,
     genReqId: (req) => resolveRequestId(req.headers['x-request-id']),
     return503OnClosing: false,
+    trustProxy: options.trustProxy ?? false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });

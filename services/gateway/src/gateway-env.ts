@@ -39,6 +39,8 @@ export const gatewayEnv = z.object({
   USER_JWT_AUDIENCE: z.string().min(1).optional(),
   /** Comma-separated browser origins allowed by CORS and at /mcp (localhost is always allowed at /mcp). */
   CORS_ORIGINS: list,
+  /** Trust `x-forwarded-for` from a proxy in front (the rate limit keys on the client IP it names). */
+  GATEWAY_TRUST_PROXY: z.stringbool().default(false),
   /** Requests per client IP per window, over every route. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
