@@ -32,7 +32,7 @@ import { type BosunEnv, type Component, coreErrors, type Logger } from '@bosun/c
 import type { JSONWebKeySet } from 'jose';
 import { createAccess } from './access.js';
 import { type Catalog, createCatalog } from './catalog.js';
-import { createEdgeServer, type EdgeServer } from './edge-server.js';
+import { createEdgeServer, type EdgeServer, type EdgeServerOptions } from './edge-server.js';
 import { createForwarder } from './forwarder.js';
 import { GATEWAY_VERSION, gateway } from './gateway-definition.js';
 import type { GatewayEnv } from './gateway-env.js';
@@ -48,6 +48,8 @@ export interface GatewayOptions {
   port?: number;
   /** Replaces the verifier built from config (USER_JWKS_URL or the bus JWKS). */
   userVerifier?: UserVerifier;
+  /** The process's prom-client registry (request metrics). */
+  metricsRegistry?: EdgeServerOptions['metricsRegistry'];
 }
 
 export interface GatewayComponent extends Component {
@@ -154,6 +156,7 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
         rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
         version: GATEWAY_VERSION,
         trustProxy: config.GATEWAY_TRUST_PROXY,
+        metricsRegistry: options.metricsRegistry,
       });
       await edge.listen({ port: options.port ?? config.PORT, host: config.HOST });
       const address = edge.app.server.address();

@@ -10,11 +10,13 @@
  *   `connection: close`; requests in flight finish until the drain deadline.
  * - REQUEST_ID_IS_SAFE (@bosun/http): the id is taken from `x-request-id` when it is safe,
  *   echoed on every response, and passed to the callee over the bus.
+ * - BOUNDED_LABELS (@bosun/http metrics): `route` is the catalog's route template for /api, the
+ *   Fastify route otherwise, `unmatched` for anything else — never the raw URL.
  * - NO_CDN: /docs serves Swagger UI from local files; GraphiQL is off, because mercurius'
  *   GraphiQL loads its scripts from unpkg.com.
  */
 import { coreErrors, type DrainResult, type Logger, trackInFlight } from '@bosun/core';
-import { httpError, mountDocsUi, resolveRequestId, sendProblem } from '@bosun/http';
+import { createHttpMetrics, httpError, mountDocsUi, resolveRequestId, sendProblem } from '@bosun/http';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -26,7 +28,7 @@ import type { Forwarder } from './forwarder.js';
 import { buildGraphqlSchema } from './graphql-schema.js';
 import { registerMcpEndpoint } from './mcp-endpoint.js';
 import { buildMergedOpenApi } from './merged-openapi.js';
-import { registerRestRoutes } from './rest-routes.js';
+import { matchedRoute, registerRestRoutes } from './rest-routes.js';
 
 export interface EdgeServerOptions {
   catalog: Catalog;
@@ -40,6 +42,8 @@ export interface EdgeServerOptions {
   bodyLimit?: number;
   /** Take the client IP from `x-forwarded-for` (a proxy in front). Default false. */
   trustProxy?: boolean;
+  /** prom-client registry for `bosun_http_requests_total` and `bosun_http_request_duration_seconds`. */
+  metricsRegistry?: Parameters<typeof createHttpMetrics>[0];
 }
 
 export interface EdgeServer {
@@ -52,6 +56,7 @@ export interface EdgeServer {
 export async function createEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
   const { catalog, production, log } = options;
   const inFlight = trackInFlight();
+  const metrics = createHttpMetrics(options.metricsRegistry);
   let draining = false;
 
   const app = Fastify({
@@ -96,7 +101,15 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
       return;
     }
     const end = inFlight.begin(`${req.method} ${req.url.split('?')[0]}`);
-    reply.raw.once('close', end);
+    const started = process.hrtime.bigint();
+    // The raw close also fires for hijacked replies (MCP), which skip Fastify's onResponse.
+    reply.raw.once('close', () => {
+      end();
+      const template = req.routeOptions.url;
+      const route = matchedRoute(req) ?? (template && template !== '/api/*' ? template : 'unmatched');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe({ method: req.method, route, status: reply.raw.statusCode }, seconds);
+    });
     done();
   });
 

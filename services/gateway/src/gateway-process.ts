@@ -59,6 +59,7 @@ export async function runGateway(options: RunGatewayOptions): Promise<GatewayCom
       component = createGateway({
         config,
         log,
+        metricsRegistry: metrics.registry,
         transport: () => {
           if (!transport) throw new Error('The bus is used before it started.');
           return transport;

@@ -43,6 +43,10 @@ export function matchRoute(
   return undefined;
 }
 
+/** The route template each matched /api request was served by, for bounded metric labels. */
+const matched = new WeakMap<FastifyRequest, string>();
+export const matchedRoute = (req: FastifyRequest): string | undefined => matched.get(req);
+
 const header = (req: FastifyRequest, name: string): string | undefined => {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -55,16 +59,17 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
     url: '/api/*',
     handler: async (req, reply) => {
       const path = req.url.split('?')[0]!;
-      let matched: ReturnType<typeof matchRoute>;
+      let match: ReturnType<typeof matchRoute>;
       try {
-        matched = matchRoute(catalog.entries(), req.method, path);
+        match = matchRoute(catalog.entries(), req.method, path);
       } catch {
-        matched = undefined; // a malformed %-escape in a parameter
+        match = undefined; // a malformed %-escape in a parameter
       }
-      if (!matched) {
+      if (!match) {
         throw httpErrors.create('BOSUN_HTTP_ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
       }
-      const { entry, params } = matched;
+      const { entry, params } = match;
+      matched.set(req, entry.route!.path);
       const onBehalfOf = await access.authorize(entry, header(req, 'authorization'), 'http');
       const input = routeInput({
         method: req.method as HttpMethod,

@@ -12,7 +12,7 @@ import {
   startHeartbeat,
   type Transport,
 } from '@bosun/bus';
-import { createLogger, defineService, isBosunError, loadConfig, operation } from '@bosun/core';
+import { createLogger, createMetrics, defineService, isBosunError, loadConfig, operation } from '@bosun/core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -80,6 +80,7 @@ describe('the gateway derives every surface from heartbeats', () => {
   let rpc: RpcServer;
   let stopBeat: () => Promise<void>;
   let gw: GatewayComponent;
+  const metrics = createMetrics({ service: 'gateway-test' });
 
   const token = (scopes: string[]) =>
     new SignJWT({ scope: scopes.join(' ') })
@@ -106,6 +107,7 @@ describe('the gateway derives every surface from heartbeats', () => {
       transport,
       log,
       userVerifier: createUserVerifier({ secret: SECRET, issuer: 'bosun-users' }),
+      metricsRegistry: metrics.registry,
     });
     await gw.start!(new AbortController().signal);
     for (let i = 0; i < 200 && gw.catalog!.entries().length === 0; i++)
@@ -203,6 +205,55 @@ describe('the gateway derives every surface from heartbeats', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(((await res.json()) as { code: string }).code).toBe('BOSUN_HTTP_ROUTE_NOT_FOUND');
+  });
+
+  test('a service that starts later appears on every surface, and leaves with its goodbye', async () => {
+    const late = defineService({
+      name: 'late',
+      operations: {
+        hello: operation({
+          input: z.object({ name: z.string() }),
+          output: z.object({ text: z.string() }),
+          http: 'POST /hello',
+          public: true,
+          handler: ({ name }) => ({ text: `hi ${name}` }),
+        }),
+      },
+    });
+    const server = await serveRpc(transport, late, { log });
+    const beat = await startHeartbeat(transport, late, { intervalMs: 60_000 });
+    try {
+      await expect.poll(() => gw.catalog!.entries().some((e) => e.service === 'late')).toBe(true);
+      const res = await fetch(`${gw.url}/api/late/hello`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Ada' }),
+      });
+      expect(await res.json()).toEqual({ text: 'hi Ada' });
+      const gql = await fetch(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation { late_hello(name: "Bo") { text } }' }),
+      });
+      expect(await gql.json()).toEqual({ data: { late_hello: { text: 'hi Bo' } } });
+    } finally {
+      await beat.stop();
+      await server.close();
+    }
+    await expect.poll(() => gw.catalog!.entries().some((e) => e.service === 'late')).toBe(false);
+    expect((await fetch(`${gw.url}/api/late/hello`, { method: 'POST' })).status).toBe(404);
+  });
+
+  test('request metrics are labelled by route template, never by the raw URL', async () => {
+    const res = await fetch(`${gw.url}/api/shop/orders/o-7?expand=true`, {
+      headers: { authorization: `Bearer ${await token(['shop:read'])}` },
+    });
+    expect(((await res.json()) as Body).id).toBe('o-7');
+    const text = await metrics.render();
+    expect(text).toContain('route="/api/shop/orders/:id"');
+    expect(text).toContain('route="unmatched"');
+    expect(text).not.toContain('/api/shop/orders/o-');
+    expect(text).not.toContain('/api/shop/nothing');
   });
 
   test('in production the gateway refuses to start without GATEWAY_SERVICES', async () => {
