@@ -4,10 +4,11 @@
  * gateway component on PORT. What `main.ts` calls.
  *
  * Invariants: SIGNALS_ONLY_FROM_MAIN and EXIT_CODE_TELLS_THE_TRUTH (core's runMain);
- * CONFIG_LISTS_EVERY_PROBLEM (core's loadConfig).
+ * CONFIG_LISTS_EVERY_PROBLEM (core's loadConfig); LIVEZ_BEFORE_TRANSPORTS (as in @bosun/runtime):
+ * the health server listens before Fastify, mercurius, the MCP SDK and NATS are loaded.
  */
 import { hostname } from 'node:os';
-import { createInProcessTransport, createNatsTransport, type Transport } from '@bosun/bus';
+import type { Transport } from '@bosun/bus';
 import {
   createHealthServer,
   createLifecycle,
@@ -18,7 +19,7 @@ import {
   type ProcessLike,
   runMain,
 } from '@bosun/core';
-import { createGateway, type GatewayComponent } from './create-gateway.js';
+import type { GatewayComponent } from './create-gateway.js';
 import { GATEWAY_VERSION } from './gateway-definition.js';
 import { gatewayEnv } from './gateway-env.js';
 
@@ -31,15 +32,25 @@ export async function runGateway(options: RunGatewayOptions): Promise<GatewayCom
   let component: GatewayComponent | undefined;
   let log: ReturnType<typeof createLogger> | undefined;
   await runMain(
-    () => {
+    async () => {
       const config = loadConfig(gatewayEnv, options.env);
       const instance = config.SERVICE_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
       log = createLogger({ service: 'gateway', version: GATEWAY_VERSION, instance, level: config.LOG_LEVEL });
       const metrics = createMetrics({ service: 'gateway' });
       const lifecycle = createLifecycle({ log, drainTimeoutMs: config.DRAIN_TIMEOUT_MS });
-      lifecycle.register(
-        createHealthServer({ lifecycle, log, metrics, port: config.HEALTH_PORT, host: config.HOST }),
-      );
+      const health = createHealthServer({
+        lifecycle,
+        log,
+        metrics,
+        port: config.HEALTH_PORT,
+        host: config.HOST,
+      });
+      await health.start?.(new AbortController().signal);
+      lifecycle.register(health);
+      const [{ createInProcessTransport, createNatsTransport }, { createGateway }] = await Promise.all([
+        import('@bosun/bus'),
+        import('./create-gateway.js'),
+      ]);
       let transport: Transport | undefined;
       lifecycle.register({
         name: 'bus',
@@ -56,7 +67,7 @@ export async function runGateway(options: RunGatewayOptions): Promise<GatewayCom
           await transport?.close();
         },
       });
-      component = createGateway({
+      const gatewayComponent = createGateway({
         config,
         log,
         metricsRegistry: metrics.registry,
@@ -65,7 +76,8 @@ export async function runGateway(options: RunGatewayOptions): Promise<GatewayCom
           return transport;
         },
       });
-      lifecycle.register(component);
+      component = gatewayComponent;
+      lifecycle.register(gatewayComponent);
       return { lifecycle, log };
     },
     { process: options.process },
