@@ -122,6 +122,8 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // Without TLS (development) an upgrade would send the docs' own assets to https and break them.
+        upgradeInsecureRequests: production ? [] : null,
       },
     },
   });

@@ -183,7 +183,10 @@ describe('the gateway derives every surface from heartbeats', () => {
     const other = await fetch(`${gw.url}/openapi.json`, { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(allowed.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const csp = allowed.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    // Over plain http (development) an upgrade would send /docs' own assets to https.
+    expect(csp).not.toContain('upgrade-insecure-requests');
   });
 
   test('MCP refuses a browser origin that is not configured (ORIGIN_IS_CHECKED)', async () => {
