@@ -65,6 +65,22 @@ const shop = defineService({
       public: true,
       handler: ({ root }) => root,
     }),
+    search: operation({
+      input: z.object({ q: z.string() }),
+      output: z.array(z.string()),
+      http: 'POST /search',
+      public: true,
+      graphql: { kind: 'query' },
+      handler: ({ q }) => [q],
+    }),
+    secret: operation({
+      input: z.object({}),
+      output: z.object({}),
+      http: 'GET /secret',
+      graphql: false,
+      mcp: false,
+      handler: () => ({}),
+    }),
     ping: operation({
       input: z.string(),
       output: z.string(),
@@ -125,7 +141,12 @@ describe('the gateway derives every surface from heartbeats', () => {
     const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as Body;
     const result = await new Validator().validate(structuredClone(doc));
     expect(result.errors).toBeUndefined();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/shop/orders/{id}', '/api/shop/trees']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/shop/orders/{id}',
+      '/api/shop/search',
+      '/api/shop/secret',
+      '/api/shop/trees',
+    ]);
     const text = JSON.stringify(doc);
     expect(text).not.toContain('#/$defs/');
     for (const ref of text.match(/#\/components\/schemas\/[^"]+/g) ?? []) {
@@ -173,6 +194,20 @@ describe('the gateway derives every surface from heartbeats', () => {
       body: JSON.stringify({ query: 'mutation { shop_ping(input: "x") }' }),
     });
     expect(await ping.json()).toEqual({ data: { shop_ping: 'pong x' } });
+  });
+
+  test('GraphQL puts GET operations on Query, others on Mutation, unless the operation says otherwise', async () => {
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }',
+      }),
+    });
+    const schema = ((await res.json()) as Body).data.__schema;
+    const names = (t: Body) => t.fields.map((f: Body) => f.name).sort();
+    expect(names(schema.queryType)).toEqual(['_catalogRevision', 'shop_getOrder', 'shop_search']);
+    expect(names(schema.mutationType)).toEqual(['shop_ping', 'shop_tree']);
   });
 
   test('CORS answers only the configured origins; helmet headers are on every response', async () => {
