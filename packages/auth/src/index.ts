@@ -8,7 +8,7 @@ export type { DevKeyPair, KeyInput, TrustedKey } from './keys.js';
 export { generateDevKeyPair, SERVICE_ALG } from './keys.js';
 export type { HeartbeatSource } from './learn-keys.js';
 export { learnKeysFromHeartbeats } from './learn-keys.js';
-export type { ServiceSigner, ServiceSignerOptions } from './service-signer.js';
+export type { OnBehalfOfClaims, ServiceSigner, ServiceSignerOptions } from './service-signer.js';
 export { createServiceSigner } from './service-signer.js';
 export type { ServiceVerifier, ServiceVerifierOptions } from './service-verifier.js';
 export { createServiceVerifier } from './service-verifier.js';

@@ -6,6 +6,10 @@
  * - TOKENS_ARE_SHORT_LIVED: `exp` is `iat + ttlSeconds` (default 60).
  * - TOKEN_CACHE_REFRESHES_EARLY: a cached token is reused only while it has more than
  *   `refreshBeforeSeconds` (default 15) left, so a token never expires in flight.
+ * - USER_RIDES_IN_THE_TOKEN: a token signed `onBehalfOf` an edge request carries the claims
+ *   `edge` (the surface) and `user` (`{ id, scopes }`), under the same signature, so a callee
+ *   learns the user only from what the signing service vouched for. Such tokens are never
+ *   cached (one per call: users and scopes vary, and a cache keyed by them would grow unbounded).
  */
 import { SignJWT } from 'jose';
 import { importPrivateKey, type KeyInput, SERVICE_ALG } from './keys.js';
@@ -24,10 +28,16 @@ export interface ServiceSignerOptions {
   now?: () => number;
 }
 
+/** The edge request a token is signed on behalf of (structural: @bosun/bus's OnBehalfOf fits). */
+export interface OnBehalfOfClaims {
+  edge: 'http' | 'graphql' | 'mcp';
+  user?: { id: string; scopes: string[] };
+}
+
 export interface ServiceSigner {
   readonly service: string;
   /** A bearer token for calling `audience`'s `scope` operation. Bound: pass `signer.sign` as a tokenProvider. */
-  sign(request: { audience: string; scope: string }): Promise<string>;
+  sign(request: { audience: string; scope: string; onBehalfOf?: OnBehalfOfClaims }): Promise<string>;
 }
 
 /**
@@ -46,13 +56,18 @@ export function createServiceSigner(options: ServiceSignerOptions): ServiceSigne
 
   return {
     service: options.service,
-    sign: async ({ audience, scope }) => {
+    sign: async ({ audience, scope, onBehalfOf }) => {
       const cacheKey = `${audience} ${scope}`;
       const seconds = Math.floor(now() / 1000);
-      const cached = cache.get(cacheKey);
+      const cached = onBehalfOf ? undefined : cache.get(cacheKey);
       if (cached && cached.exp - seconds > margin) return cached.token;
       const exp = seconds + ttl;
-      const token = await new SignJWT({ scope })
+      const claims: Record<string, unknown> = { scope };
+      if (onBehalfOf) {
+        claims.edge = onBehalfOf.edge;
+        if (onBehalfOf.user) claims.user = { id: onBehalfOf.user.id, scopes: [...onBehalfOf.user.scopes] };
+      }
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: SERVICE_ALG, typ: 'JWT', ...(options.kid ? { kid: options.kid } : {}) })
         .setIssuer(options.service)
         .setSubject(options.service)
@@ -60,7 +75,7 @@ export function createServiceSigner(options: ServiceSignerOptions): ServiceSigne
         .setIssuedAt(seconds)
         .setExpirationTime(exp)
         .sign(await key);
-      cache.set(cacheKey, { token, exp });
+      if (!onBehalfOf) cache.set(cacheKey, { token, exp });
       return token;
     },
   };

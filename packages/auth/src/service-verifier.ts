@@ -8,6 +8,9 @@
  *   issuer, for this audience, unexpired, granting this operation; otherwise it throws one
  *   of BOSUN_AUTH_TOKEN_MISSING / _TOKEN_INVALID / _TOKEN_EXPIRED / _WRONG_AUDIENCE /
  *   _UNKNOWN_KEY (401) or _CALLER_NOT_ALLOWED / _SCOPE_MISMATCH (403), logs and counts it.
+ * - USER_RIDES_IN_THE_TOKEN: the `edge` and `user` claims of a verified token become
+ *   `caller.edge` and `caller.user`; a token whose `edge` or `user` claim is malformed is
+ *   BOSUN_AUTH_TOKEN_INVALID (never silently dropped: the callee would treat it as a service call).
  * - KEYS_NEVER_FROM_HEARTBEATS_IN_PRODUCTION: learnKey() adds a key only when
  *   `mode: 'development'` AND `learnKeysFromHeartbeats: true`; otherwise it refuses
  *   (returns false, logs). A learned key never replaces a configured one.
@@ -39,6 +42,29 @@ export interface ServiceVerifierOptions {
   clockToleranceSeconds?: number;
   /** Injected clock in ms (for expiry checks). Default Date.now. */
   now?: () => number;
+}
+
+/** `edge` and `user` claims (USER_RIDES_IN_THE_TOKEN) as Caller fields; malformed ones refuse the token. */
+function onBehalfOf(payload: Record<string, unknown>, issuer: string): Pick<Caller, 'edge' | 'user'> {
+  const { edge, user } = payload;
+  if (edge === undefined && user === undefined) return {};
+  const malformed = () =>
+    authErrors.create(
+      'BOSUN_AUTH_TOKEN_INVALID',
+      `The token of "${issuer}" carries a malformed edge or user claim.`,
+    );
+  if (edge !== 'http' && edge !== 'graphql' && edge !== 'mcp') throw malformed();
+  if (user === undefined) return { edge };
+  const u = user as { id?: unknown; scopes?: unknown } | null;
+  if (
+    typeof u !== 'object' ||
+    u === null ||
+    typeof u.id !== 'string' ||
+    !Array.isArray(u.scopes) ||
+    !u.scopes.every((s) => typeof s === 'string')
+  )
+    throw malformed();
+  return { edge, user: { id: u.id, scopes: [...(u.scopes as string[])] } };
 }
 
 export interface ServiceVerifier {
@@ -111,7 +137,7 @@ export function createServiceVerifier(options: ServiceVerifierOptions): ServiceV
         meta: { caller: issuer, operation },
       });
     }
-    return { service: issuer };
+    return { service: issuer, ...onBehalfOf(payload, issuer) };
   };
 
   return {

@@ -1,24 +1,44 @@
 /**
  * createUserVerifier(): verifies end-user JWTs at the gateway and turns them into
  * `Caller.user` (id from `sub`, scopes from `scope` — space-separated — or `scopes` — array).
- * One of: an HS256 shared secret, an EdDSA public key, or a JWKS URL.
+ * One of: an HS256 shared secret, an EdDSA public key, a JWKS URL, or a JWKS loader (the
+ * gateway fetches the users service's `jwks` operation over the bus with one).
  *
  * Invariants:
  * - USER_TOKEN_IS_VERIFIED: verify() returns only for a token whose signature, expiry and
  *   (when configured) issuer and audience check out; otherwise a coded 401 error, counted.
  * - requireScope() throws core's BOSUN_FORBIDDEN (403) when a scope is missing.
+ * - JWKS_REFETCH_IS_BOUNDED: a loader runs on first use and again only for a token whose key
+ *   id it does not know, at most once per `jwksCooldownMs` (default 30 s), so tokens with
+ *   made-up key ids cannot turn into a flood of loads. A failed load is BOSUN_UNAVAILABLE (503).
  */
 import { type Caller, coreErrors, isBosunError, type Logger } from '@bosun/core';
-import { type CryptoKey, createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import type { Registry } from 'prom-client';
 import { authErrors } from './auth.errors.js';
 import { mapJoseError } from './jose-errors.js';
 import { importTrustedKey, type KeyInput } from './keys.js';
 import { refusalCounter } from './refusal-metrics.js';
 
-export type UserKeySource = { secret: string } | { publicKey: KeyInput } | { jwksUrl: string | URL };
+export type UserKeySource =
+  | { secret: string }
+  | { publicKey: KeyInput }
+  | { jwksUrl: string | URL }
+  | { loadJwks: () => Promise<JSONWebKeySet> };
 
 export type UserVerifierOptions = UserKeySource & {
+  /** With `loadJwks`: the least time between two loads for unknown key ids. Default 30_000 ms. */
+  jwksCooldownMs?: number;
+  /** Injected clock (ms) for the cooldown. Default Date.now. */
+  now?: () => number;
   issuer?: string;
   audience?: string;
   clockToleranceSeconds?: number;
@@ -51,6 +71,11 @@ export function createUserVerifier(options: UserVerifierOptions): UserVerifier {
   } else if ('publicKey' in options) {
     key = importTrustedKey(options.publicKey, 'users');
     algorithms = ['EdDSA'];
+  } else if ('loadJwks' in options) {
+    key = Promise.resolve(
+      loadingKeySet(options.loadJwks, options.jwksCooldownMs ?? 30_000, options.now ?? Date.now),
+    );
+    algorithms = ['EdDSA', 'RS256', 'ES256'];
   } else {
     key = Promise.resolve(createRemoteJWKSet(new URL(options.jwksUrl)));
     algorithms = ['EdDSA', 'RS256', 'ES256'];
@@ -83,6 +108,44 @@ export function createUserVerifier(options: UserVerifierOptions): UserVerifier {
         throw error;
       }
     },
+  };
+}
+
+/** A key getter over a JWKS loader (JWKS_REFETCH_IS_BOUNDED). */
+function loadingKeySet(
+  load: () => Promise<JSONWebKeySet>,
+  cooldownMs: number,
+  now: () => number,
+): JWTVerifyGetKey {
+  let current: { getKey: JWTVerifyGetKey; at: number } | undefined;
+  let loading: Promise<{ getKey: JWTVerifyGetKey; at: number }> | undefined;
+  const refresh = () => {
+    loading ??= load()
+      .then((jwks) => {
+        current = { getKey: createLocalJWKSet(jwks), at: now() };
+        return current;
+      })
+      .catch((cause: unknown) => {
+        throw coreErrors.create(
+          'BOSUN_UNAVAILABLE',
+          'The keys that verify user tokens cannot be loaded right now; retry shortly.',
+          { cause },
+        );
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  };
+  return async (header, token) => {
+    const set = current ?? (await refresh());
+    try {
+      return await set.getKey(header, token);
+    } catch (error) {
+      const unknownKid = (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
+      if (!unknownKid || now() - set.at < cooldownMs) throw error;
+      return (await refresh()).getKey(header, token);
+    }
   };
 }
 

@@ -18,6 +18,8 @@ export const HEADERS = {
   traceparent: 'traceparent',
   requestId: 'x-request-id',
   authorization: 'authorization',
+  /** In-process only: who the edge call is on behalf of (ON_BEHALF_OF_HEADER_IS_LOCAL, rpc-server.ts). */
+  onBehalfOf: 'x-bosun-on-behalf-of',
 } as const;
 
 export interface RequestEnvelope {

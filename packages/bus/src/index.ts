@@ -24,12 +24,17 @@ export { createInProcessTransport } from './in-process.transport.js';
 export type { NatsTransportOptions } from './nats.transport.js';
 export { createNatsTransport } from './nats.transport.js';
 export type { Heartbeat, HeartbeatMessage, HeartbeatOptions, OperationInfo } from './registry-heartbeat.js';
-export { describeOperations, heartbeatSchema, startHeartbeat } from './registry-heartbeat.js';
+export {
+  describeOperations,
+  heartbeatSchema,
+  operationInfoSchema,
+  startHeartbeat,
+} from './registry-heartbeat.js';
 export type { InstanceEntry, RegistryView, RegistryViewOptions, ServiceEntry } from './registry-view.js';
 export { createRegistryView } from './registry-view.js';
 export type { BreakerState, Resilience, ResilienceOptions } from './resilience.js';
 export { createResilience } from './resilience.js';
-export type { BusClient, CallOptions, ClientOptions, TokenProvider } from './rpc-client.js';
+export type { BusClient, CallOptions, ClientOptions, OnBehalfOf, TokenProvider } from './rpc-client.js';
 export { createClient } from './rpc-client.js';
 export type { RequestVerifier, RpcContextInit, RpcServer, RpcServerOptions } from './rpc-server.js';
 export { bearerToken, defaultRpcContext, serveRpc } from './rpc-server.js';

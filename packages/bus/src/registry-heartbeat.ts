@@ -1,7 +1,9 @@
 /**
  * Registry heartbeats: every instance announces itself on `<root>.registry.heartbeat`
  * every `intervalMs` — service, version, instance id, host, ports, operations with their
- * JSON Schemas, health — and says goodbye when it stops.
+ * JSON Schemas and edge descriptors (http route, scope, public, graphql kind, MCP tool),
+ * health — and says goodbye when it stops. A probe on `<root>.registry.probe` (a view that
+ * just started) makes every instance beat at once, at most once per `min(intervalMs, 1 s)`.
  *
  * Invariants:
  * - HEARTBEAT_IS_FIRE_AND_FORGET: a failed publish is logged and never stops the service;
@@ -9,20 +11,54 @@
  * - GOODBYE_ON_STOP: stop() publishes a goodbye, so views drop the instance at once.
  * - HEARTBEAT_IS_UNAUTHENTICATED: anyone on the bus can send one; consumers must not trust
  *   its contents for security decisions (see @bosun/auth, KEYS_NEVER_FROM_HEARTBEATS_IN_PRODUCTION).
+ *   The descriptors' `public` and `scope` are hints for the gateway's early refusal and its
+ *   documents; the callee re-checks its own definition (EDGE_ACCESS_IS_RECHECKED, rpc-server.ts).
+ * - DESCRIPTORS_ARE_OPTIONAL: every field added after v1's first release is optional, so old
+ *   and new heartbeats parse in old and new views alike.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AnyService, Logger } from '@bosun/core';
+import type { AnyOperation, AnyService, Logger } from '@bosun/core';
 import { z } from 'zod';
 import { encodeJson } from './envelope.js';
 import type { Transport } from './transport.port.js';
 
-export interface OperationInfo {
-  name: string;
-  inputSchema: unknown;
-  outputSchema: unknown;
-  idempotent?: boolean;
-}
+const mcpDescriptor = z.union([
+  z.literal(false),
+  z.object({
+    name: z.string().optional(),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    annotations: z
+      .object({
+        readOnlyHint: z.boolean().optional(),
+        destructiveHint: z.boolean().optional(),
+        idempotentHint: z.boolean().optional(),
+        openWorldHint: z.boolean().optional(),
+      })
+      .optional(),
+  }),
+]);
+
+/** One operation as a heartbeat announces it (DESCRIPTORS_ARE_OPTIONAL past `name` and the schemas). */
+export const operationInfoSchema = z.object({
+  name: z.string(),
+  inputSchema: z.unknown(),
+  outputSchema: z.unknown(),
+  idempotent: z.boolean().optional(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  /** `"GET /users/:id"`, when the operation has a REST route. */
+  http: z.string().optional(),
+  scope: z.string().optional(),
+  public: z.boolean().optional(),
+  /** Where the gateway's GraphQL puts it; false: not at all. Absent (older senders): derived from `http`. */
+  graphql: z.union([z.literal('query'), z.literal('mutation'), z.literal(false)]).optional(),
+  /** false: not an MCP tool; absent: a tool with default name, title and annotations. */
+  mcp: mcpDescriptor.optional(),
+});
+
+export type OperationInfo = z.infer<typeof operationInfoSchema>;
 
 export const heartbeatSchema = z.object({
   v: z.literal(1),
@@ -32,14 +68,7 @@ export const heartbeatSchema = z.object({
   instance: z.string().min(1),
   host: z.string(),
   ports: z.record(z.string(), z.number()),
-  operations: z.array(
-    z.object({
-      name: z.string(),
-      inputSchema: z.unknown(),
-      outputSchema: z.unknown(),
-      idempotent: z.boolean().optional(),
-    }),
-  ),
+  operations: z.array(operationInfoSchema),
   health: z.string(),
   startedAt: z.string(),
   sentAt: z.string(),
@@ -80,16 +109,33 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): unknown => {
   }
 };
 
-/** The operations a heartbeat announces: those served over RPC, with JSON Schemas. */
+function graphqlKind(op: AnyOperation): 'query' | 'mutation' | false {
+  if (op.graphql === false) return false;
+  if (typeof op.graphql === 'object') return op.graphql.kind;
+  return typeof op.http === 'string' && op.http.startsWith('GET ') ? 'query' : 'mutation';
+}
+
+/** The operations a heartbeat announces: those served over RPC, with JSON Schemas and edge descriptors. */
 export function describeOperations(service: AnyService): OperationInfo[] {
   return Object.entries(service.operations)
     .filter(([, op]) => op.rpc !== false)
-    .map(([name, op]) => ({
-      name,
-      inputSchema: jsonSchema(op.input, 'input'),
-      outputSchema: jsonSchema(op.output, 'output'),
-      ...(op.idempotent ? { idempotent: true } : {}),
-    }));
+    .map(([name, op]) => {
+      const info: OperationInfo = {
+        name,
+        inputSchema: jsonSchema(op.input, 'input'),
+        outputSchema: jsonSchema(op.output, 'output'),
+        graphql: graphqlKind(op),
+      };
+      if (op.idempotent) info.idempotent = true;
+      if (op.title) info.title = op.title;
+      if (op.description) info.description = op.description;
+      if (typeof op.http === 'string') info.http = op.http;
+      if (op.scope !== undefined) info.scope = op.scope;
+      if (op.public === true) info.public = true;
+      if (op.mcp === false) info.mcp = false;
+      else if (typeof op.mcp === 'object') info.mcp = { ...op.mcp };
+      return info;
+    });
 }
 
 /**
@@ -127,15 +173,32 @@ export async function startHeartbeat(
     }
   };
   await send('heartbeat');
-  const timer = setInterval(() => void send('heartbeat'), options.intervalMs ?? 5000);
+  const intervalMs = options.intervalMs ?? 5000;
+  const timer = setInterval(() => void send('heartbeat'), intervalMs);
   timer.unref();
+  let stopped = false;
+  // Throttled: anyone may probe, and a flood must not become a flood of heartbeats.
+  let lastProbeBeat = Number.NEGATIVE_INFINITY;
+  const probes = await transport
+    .subscribe(transport.subjects.heartbeatProbe, () => {
+      const t = Date.now();
+      if (stopped || t - lastProbeBeat < Math.min(intervalMs, 1000)) return;
+      lastProbeBeat = t;
+      void send('heartbeat');
+    })
+    .catch((error: unknown) => {
+      options.log?.warn({ err: error }, 'registry probe subscription failed; beating on the interval only');
+      return undefined;
+    });
   let stopping: Promise<void> | undefined;
   return {
     instance,
     beat: () => send('heartbeat'),
     stop() {
       stopping ??= (async () => {
+        stopped = true;
         clearInterval(timer);
+        await probes?.close().catch(() => {});
         await send('goodbye');
       })();
       return stopping;

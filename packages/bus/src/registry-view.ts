@@ -44,6 +44,8 @@ export interface RegistryView {
   service(name: string): ServiceEntry | undefined;
   /** Each valid heartbeat or goodbye as it arrives; a listener's throw is swallowed. */
   onHeartbeat(listener: (message: HeartbeatMessage) => void): () => void;
+  /** Asks every instance to beat now (a new view need not wait an interval). Fire and forget. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function createRegistryView(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    probe: () => transport.publish(transport.subjects.heartbeatProbe, new Uint8Array(0)).catch(() => {}),
     close: () => subscription.close(),
   };
 }

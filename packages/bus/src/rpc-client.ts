@@ -9,6 +9,11 @@
  *   target's policies; client-side validation failures never count against the breaker.
  * - TOKEN_PER_CALL: with a tokenProvider, each request carries
  *   `authorization: Bearer <token>` for audience = target, scope = operation.
+ * - USER_RIDES_IN_THE_TOKEN: a call made `onBehalfOf` an edge request hands the edge surface and
+ *   the user to the tokenProvider, which signs them into the service token; over NATS they travel
+ *   nowhere else. On the in-process transport (which carries no tokens) they travel in the
+ *   `x-bosun-on-behalf-of` header, which the server reads only on that transport
+ *   (ON_BEHALF_OF_HEADER_IS_LOCAL, rpc-server.ts).
  * Performance: validation is core's parseSchema (sync for schemas without user code, so
  * nothing is ever parsed twice), trace ids come from a pooled CSPRNG (trace-ids.ts).
  */
@@ -18,6 +23,7 @@ import {
   type ClientOf,
   coreErrors,
   describeIssues,
+  type EdgeSurface,
   formatTraceparent,
   type OperationContext,
   parseSchema,
@@ -35,10 +41,17 @@ import {
 import { childTrace } from './trace-ids.js';
 import type { BusHeaders, Transport } from './transport.port.js';
 
+/** An edge request a service (the gateway) calls on behalf of: the surface, and the user if any. */
+export interface OnBehalfOf {
+  edge: EdgeSurface;
+  user?: { id: string; scopes: string[] };
+}
+
 /** Structural: @bosun/auth's `signer.sign` fits. */
 export type TokenProvider = (request: {
   audience: string;
   scope: string;
+  onBehalfOf?: OnBehalfOf;
 }) => Promise<string | undefined> | string | undefined;
 
 export interface ClientOptions {
@@ -60,6 +73,8 @@ export interface CallOptions {
   requestId?: string;
   traceparent?: string;
   headers?: BusHeaders;
+  /** Call on behalf of an edge request (USER_RIDES_IN_THE_TOKEN); the callee re-checks access. */
+  onBehalfOf?: OnBehalfOf;
 }
 
 /** The client: each operation takes its input and optional per-call options. */
@@ -114,10 +129,23 @@ export function createClient<S extends AnyService>(
       [HEADERS.requestId]: requestId,
       [HEADERS.traceparent]: formatTraceparent(childTrace(parent)),
     };
+    const onBehalfOf = callOptions.onBehalfOf;
+    // Never a header a remote server could be fooled by: only the in-process one reads it.
+    // (Overwritten rather than deleted: `delete` would slow every later use of the object.)
+    if (onBehalfOf && transport.kind === 'in-process')
+      headers[HEADERS.onBehalfOf] = JSON.stringify(onBehalfOf);
+    else if (callOptions.headers && HEADERS.onBehalfOf in callOptions.headers)
+      headers[HEADERS.onBehalfOf] = '';
     const data = encodeRequest(input);
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? 5000;
     const result = await resilience.run(target, { idempotent: idempotent.has(operation) }, async () => {
-      const token = tokenProvider && (await tokenProvider({ audience: target, scope: operation }));
+      const token =
+        tokenProvider &&
+        (await tokenProvider(
+          onBehalfOf
+            ? { audience: target, scope: operation, onBehalfOf }
+            : { audience: target, scope: operation },
+        ));
       const reply = await transport.request(subject, data, {
         timeoutMs,
         headers: token ? { ...headers, [HEADERS.authorization]: `Bearer ${token}` } : headers,

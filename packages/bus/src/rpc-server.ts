@@ -11,6 +11,13 @@
  *   requests in flight finish until the drain signal aborts.
  * - CALLER_IS_VERIFIED: with a verifier, a request whose token does not verify never reaches
  *   the handler; it answers the verifier's coded error (401/403).
+ * - EDGE_ACCESS_IS_RECHECKED (core edge-access.ts): a caller marked `edge` (the gateway calling
+ *   on behalf of a public request) reaches the handler only if this service's own definition
+ *   exposes the operation on that surface and admits the user (public, or the user holds the
+ *   scope): a forged registry heartbeat cannot widen access.
+ * - ON_BEHALF_OF_HEADER_IS_LOCAL: the `x-bosun-on-behalf-of` header is read only without a
+ *   verifier on the in-process transport, where every sender is code in this process. Over NATS
+ *   the edge and user come only from the verified token (USER_RIDES_IN_THE_TOKEN).
  * Performance: the per-request child logger and AbortController are made on first read of
  * `init.log` / `init.signal` (a context factory that copies them eagerly still gets them);
  * an abort at the drain deadline reaches every signal handed out, including ones made after it.
@@ -19,6 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AnyService,
+  assertEdgeAccess,
   type Caller,
   coreErrors,
   formatTraceparent,
@@ -94,6 +102,24 @@ export function defaultRpcContext(init: RpcContextInit): OperationContext {
   };
 }
 
+/** The in-process on-behalf-of header as a Caller; anything malformed counts as absent. */
+function localOnBehalfOf(headers: BusHeaders): Caller {
+  const value = headers[HEADERS.onBehalfOf];
+  if (!value) return {};
+  try {
+    const parsed = JSON.parse(value) as { edge?: unknown; user?: { id?: unknown; scopes?: unknown } };
+    if (parsed.edge !== 'http' && parsed.edge !== 'graphql' && parsed.edge !== 'mcp') return {};
+    const caller: Caller = { edge: parsed.edge };
+    const user = parsed.user;
+    if (user && typeof user.id === 'string' && Array.isArray(user.scopes)) {
+      caller.user = { id: user.id, scopes: user.scopes.filter((s): s is string => typeof s === 'string') };
+    }
+    return caller;
+  } catch {
+    return {};
+  }
+}
+
 export function bearerToken(headers: BusHeaders): string | undefined {
   const value = headers[HEADERS.authorization];
   if (!value) return undefined;
@@ -115,6 +141,7 @@ export async function serveRpc(
   const inFlight = trackInFlight();
   const controllers = new Set<AbortController>();
   const subscriptions: Subscription[] = [];
+  const local = transport.kind === 'in-process';
   const names = Object.entries(service.operations)
     .filter(([, op]) => op.rpc !== false)
     .map(([name]) => name);
@@ -142,7 +169,11 @@ export async function serveRpc(
       try {
         const caller: Caller = options.verifier
           ? await options.verifier.verify(bearerToken(request.headers), name)
-          : {};
+          : local
+            ? localOnBehalfOf(request.headers)
+            : {};
+        if (caller.edge !== undefined)
+          assertEdgeAccess(service.operations[name]!, caller, `${service.name}.${name}`);
         const { input } = decodeRequest(request.data);
         const ctx = createContext({
           service: service.name,

@@ -21,6 +21,8 @@ export interface Subjects {
   deadLetter(service: string, subject: string): string;
   /** `<root>.registry.heartbeat` */
   readonly heartbeat: string;
+  /** `<root>.registry.probe`: a view asking every instance to beat now. */
+  readonly heartbeatProbe: string;
   readonly eventsWildcard: string;
   readonly deadLetterWildcard: string;
   readonly eventsStream: string;
@@ -41,6 +43,7 @@ export function subjectsFor(root: string = DEFAULT_ROOT): Subjects {
     eventName: (full) => full.slice(`${root}.events.`.length),
     deadLetter: (service, subject) => `${root}.dlq.${service}.${subject}`,
     heartbeat: `${root}.registry.heartbeat`,
+    heartbeatProbe: `${root}.registry.probe`,
     eventsWildcard: `${root}.events.>`,
     deadLetterWildcard: `${root}.dlq.>`,
     eventsStream: `${upper}_EVENTS`,

@@ -8,6 +8,7 @@ export { bosunEnvSchema, loadConfig } from './config/load-config.js';
 export type {
   Caller,
   DbPort,
+  EdgeSurface,
   EventPublisher,
   JobSender,
   JobSendOptions,
@@ -16,6 +17,8 @@ export type {
   Transport,
 } from './definition/context.js';
 export { defineService } from './definition/define-service.js';
+export type { AccessRule } from './definition/edge-access.js';
+export { assertAccess, assertEdgeAccess, exposedOn } from './definition/edge-access.js';
 export type {
   AnyPrompt,
   EventSubscription,

@@ -45,10 +45,19 @@ export type RemoteCall = (
 
 export type Transport = 'http' | 'mcp' | 'rpc' | 'graphql' | 'job' | 'event' | 'internal';
 
+/** The public surfaces of the gateway: where an edge call came in. */
+export type EdgeSurface = 'http' | 'graphql' | 'mcp';
+
 /** Who is calling: a user (from a user JWT), a service (from a service JWT), or nobody known. */
 export interface Caller {
   user?: { id: string; scopes: string[]; claims?: Record<string, unknown> };
   service?: string;
+  /**
+   * Set when a service (the gateway) calls on behalf of a request from the public edge, with or
+   * without a user: the callee re-checks the operation's own `public`, `scope` and exposure on
+   * that surface (EDGE_ACCESS_IS_RECHECKED, see edge-access.ts).
+   */
+  edge?: EdgeSurface;
 }
 
 export interface OperationContext<TConfig = Readonly<Record<string, unknown>>> {

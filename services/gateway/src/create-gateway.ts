@@ -1,0 +1,187 @@
+/**
+ * createGateway(): the gateway as a lifecycle component, on a bus transport it is given.
+ * Its own process (gateway-process.ts) hands it a NATS or in-process transport; a process
+ * that runs every service in one (apps/platform) hands it the runtime's in-process transport.
+ *
+ * start: registry view (+ probe) -> catalog -> user token verifier -> service token signer
+ * (NATS only) -> heartbeat -> edge server listening on `port`. stop is the reverse.
+ *
+ * Invariants:
+ * - CATALOG_IS_ALLOW_LISTED: in production GATEWAY_SERVICES is required (BOSUN_CONFIG_INVALID).
+ * - USER_RIDES_IN_THE_TOKEN: over NATS every forwarded call carries a service token signed by
+ *   the gateway with the edge surface and the user inside; SERVICE_PRIVATE_KEY is required in
+ *   production, a development key is generated (and announced) otherwise.
+ * - EDGE_ACCESS_IS_RECHECKED: the gateway refuses early from descriptors; callees re-check.
+ */
+import {
+  createServiceSigner,
+  createUserVerifier,
+  generateDevKeyPair,
+  type ServiceSigner,
+  type UserVerifier,
+} from '@bosun/auth';
+import {
+  createClient,
+  createRegistryView,
+  type Heartbeat,
+  type RegistryView,
+  startHeartbeat,
+  type Transport,
+} from '@bosun/bus';
+import { type BosunEnv, type Component, coreErrors, type Logger } from '@bosun/core';
+import type { JSONWebKeySet } from 'jose';
+import { createAccess } from './access.js';
+import { type Catalog, createCatalog } from './catalog.js';
+import { createEdgeServer, type EdgeServer, type EdgeServerOptions } from './edge-server.js';
+import { createForwarder } from './forwarder.js';
+import { GATEWAY_VERSION, gateway } from './gateway-definition.js';
+import type { GatewayEnv } from './gateway-env.js';
+
+export type GatewayConfig = BosunEnv & GatewayEnv;
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** The bus; a function when the transport exists only once an earlier component started. */
+  transport: Transport | (() => Transport);
+  log: Logger;
+  /** Default config.PORT. */
+  port?: number;
+  /** Replaces the verifier built from config (USER_JWKS_URL or the bus JWKS). */
+  userVerifier?: UserVerifier;
+  /** The process's prom-client registry (request metrics). */
+  metricsRegistry?: EdgeServerOptions['metricsRegistry'];
+}
+
+export interface GatewayComponent extends Component {
+  /** `http://host:port` once listening. */
+  readonly url: string | undefined;
+  readonly catalog: Catalog | undefined;
+}
+
+function configProblem(variable: string, expected: string) {
+  return coreErrors.create(
+    'BOSUN_CONFIG_INVALID',
+    `1 environment variable(s) are invalid or missing; set them and restart:\n  ${variable}: missing; expected ${expected}`,
+    { meta: { variables: [{ variable, problem: 'missing', expected }] } },
+  );
+}
+
+async function signerFor(
+  config: GatewayConfig,
+  log: Logger,
+): Promise<{ signer: ServiceSigner; publicKey?: Record<string, unknown> }> {
+  const text = config.SERVICE_PRIVATE_KEY?.trim();
+  if (text) {
+    const privateKey = text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : text;
+    return { signer: createServiceSigner({ service: gateway.name, privateKey: privateKey as never }) };
+  }
+  if (config.NODE_ENV === 'production') {
+    throw configProblem(
+      'SERVICE_PRIVATE_KEY',
+      'an Ed25519 private key (PKCS#8 PEM or JWK JSON) when NODE_ENV=production',
+    );
+  }
+  const pair = await generateDevKeyPair(gateway.name, log);
+  return {
+    signer: createServiceSigner({ service: gateway.name, privateKey: pair.privateKey }),
+    publicKey: pair.publicKey as Record<string, unknown>,
+  };
+}
+
+/**
+ * @example
+ * const app = createApp({ services: [users], config });
+ * app.lifecycle.register(createGateway({ config: gatewayConfig, transport: () => app.bus.transport, log: app.log }));
+ */
+export function createGateway(options: GatewayOptions): GatewayComponent {
+  const { config } = options;
+  const log = options.log.child({ component: 'gateway' });
+  const production = config.NODE_ENV === 'production';
+  let view: RegistryView | undefined;
+  let catalog: Catalog | undefined;
+  let edge: EdgeServer | undefined;
+  let heartbeat: Heartbeat | undefined;
+  let url: string | undefined;
+  const transport = () => (typeof options.transport === 'function' ? options.transport() : options.transport);
+
+  return {
+    name: 'gateway',
+    get url() {
+      return url;
+    },
+    get catalog() {
+      return catalog;
+    },
+    async start() {
+      if (production && config.GATEWAY_SERVICES.length === 0) {
+        throw configProblem(
+          'GATEWAY_SERVICES',
+          'a comma-separated list of the services to expose when NODE_ENV=production',
+        );
+      }
+      const bus = transport();
+      // Generous: a busy service beats late, and a flapping catalog would flap every surface.
+      const staleAfterMs = Math.max(3 * config.HEARTBEAT_INTERVAL_MS, 15_000);
+      view = await createRegistryView(bus, { staleAfterMs });
+      catalog = createCatalog(view, {
+        services: config.GATEWAY_SERVICES.length > 0 ? config.GATEWAY_SERVICES : undefined,
+        self: gateway.name,
+      });
+      const trust = bus.kind === 'in-process' ? undefined : await signerFor(config, log);
+      const signer = trust?.signer;
+      const verifier =
+        options.userVerifier ??
+        createUserVerifier({
+          ...(config.USER_JWKS_URL
+            ? { jwksUrl: config.USER_JWKS_URL }
+            : {
+                loadJwks: async () =>
+                  (await createClient(bus, config.USER_JWKS_SERVICE, {
+                    timeoutMs: config.GATEWAY_CALL_TIMEOUT_MS,
+                    tokenProvider: signer ? (request) => signer.sign(request) : undefined,
+                  }).$call('jwks', {})) as JSONWebKeySet,
+              }),
+          issuer: config.USER_JWT_ISSUER,
+          audience: config.USER_JWT_AUDIENCE,
+          log,
+        });
+      const forwarder = createForwarder({ transport, signer, timeoutMs: config.GATEWAY_CALL_TIMEOUT_MS });
+      edge = await createEdgeServer({
+        catalog,
+        access: createAccess(verifier),
+        forwarder,
+        log,
+        production,
+        corsOrigins: config.CORS_ORIGINS,
+        rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
+        version: GATEWAY_VERSION,
+        trustProxy: config.GATEWAY_TRUST_PROXY,
+        metricsRegistry: options.metricsRegistry,
+      });
+      await edge.listen({ port: options.port ?? config.PORT, host: config.HOST });
+      const address = edge.app.server.address();
+      const port = typeof address === 'object' && address ? address.port : (options.port ?? config.PORT);
+      const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+      url = `http://${host}:${port}`;
+      heartbeat = await startHeartbeat(bus, gateway, {
+        ports: { http: port },
+        intervalMs: config.HEARTBEAT_INTERVAL_MS,
+        publicKey: trust?.publicKey,
+        log,
+      });
+      // A view that just started asks for beats instead of waiting an interval.
+      await view.probe();
+      log.info({ url, services: config.GATEWAY_SERVICES }, 'gateway listening');
+    },
+    async drain(signal) {
+      await heartbeat?.stop().catch(() => {});
+      return edge?.drain(signal);
+    },
+    async stop() {
+      await heartbeat?.stop().catch(() => {});
+      await edge?.close();
+      catalog?.close();
+      await view?.close().catch(() => {});
+    },
+  };
+}
