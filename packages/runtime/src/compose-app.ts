@@ -174,6 +174,7 @@ export function composeApp(options: AppOptions): App {
             queue: queue?.queue,
             health,
             instance,
+            context,
           });
         },
       });

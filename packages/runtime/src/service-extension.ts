@@ -19,6 +19,7 @@ import type { Caller, HealthServer, Logger } from '@bosun/core';
 import type { Queue } from '@bosun/queue';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from './app-config.js';
+import type { ContextFactory } from './service-context.js';
 
 /** What `routes` can use: everything is started when it runs. */
 export interface ExtensionParts {
@@ -32,6 +33,8 @@ export interface ExtensionParts {
   health: HealthServer;
   /** This process's instance id, as its heartbeats announce it. */
   instance: string;
+  /** Builds an OperationContext of this service, to run its own operations through core's invoke(). */
+  context: ContextFactory;
 }
 
 export interface ServiceExtension {
