@@ -121,6 +121,14 @@ export function composeApp(options: AppOptions): App {
   }
 
   const http = new Map<string, HttpComponent>();
+  // PORTS_ARE_ANNOUNCED: heartbeats read this one object on every beat. The bus starts before
+  // the HTTP ports listen (port 0 picks them then), so it is refreshed once they do.
+  const announcedPorts: Record<string, number> = {};
+  const refreshPorts = () => {
+    announcedPorts.health = health.port;
+    for (const [name, h] of http) if (h.url) announcedPorts[`http:${name}`] = Number(new URL(h.url).port);
+    return announcedPorts;
+  };
   bus = busComponent({
     services,
     log,
@@ -134,11 +142,7 @@ export function composeApp(options: AppOptions): App {
     registry: metrics.registry,
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
     isReady: () => lifecycle.isReady(),
-    ports: () => {
-      const ports: Record<string, number> = { health: health.port };
-      for (const [name, h] of http) if (h.url) ports[`http:${name}`] = Number(new URL(h.url).port);
-      return ports;
-    },
+    ports: () => refreshPorts(),
   });
   lifecycle.register(bus);
   if (!options.mcpStdio) {
@@ -181,6 +185,7 @@ export function composeApp(options: AppOptions): App {
       http.set(service.name, component);
       lifecycle.register(component);
     });
+    lifecycle.register({ name: 'announce-ports', start: () => void refreshPorts() });
   }
 
   let stdioClosed: Promise<void> | undefined;
