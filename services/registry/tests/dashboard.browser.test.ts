@@ -19,7 +19,6 @@ import {
   busRoot,
   dropStreams,
   enqueue,
-  HEARTBEAT_MS,
   type Running,
   startRegistry,
   startWorker,
