@@ -13,7 +13,7 @@ export const registryEnv = z.object({
    * or typed once into the dashboard's sign-in form. Unset: the dashboard is read-only.
    */
   REGISTRY_ADMIN_TOKEN: z.string().min(32).optional(),
-  /** An instance not heard from for this long is stale. Default: 1.5 × HEARTBEAT_INTERVAL_MS. */
+  /** An instance not heard from for this long is stale. Default: 1.75 × HEARTBEAT_INTERVAL_MS (a killed instance is stale within two intervals; a late beat has 0.75 of one to spare). */
   REGISTRY_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
   /** How often each instance's `/readyz` is polled. Default: HEARTBEAT_INTERVAL_MS. */
   REGISTRY_HEALTH_POLL_MS: z.coerce.number().int().min(100).optional(),
@@ -37,7 +37,7 @@ export interface RegistryConfig {
 /** The timings the registry runs with, defaults resolved. */
 export function registryTimings(config: RegistryConfig) {
   return {
-    staleAfterMs: config.REGISTRY_STALE_AFTER_MS ?? Math.round(config.HEARTBEAT_INTERVAL_MS * 1.5),
+    staleAfterMs: config.REGISTRY_STALE_AFTER_MS ?? Math.round(config.HEARTBEAT_INTERVAL_MS * 1.75),
     healthPollMs: config.REGISTRY_HEALTH_POLL_MS ?? config.HEARTBEAT_INTERVAL_MS,
     healthTimeoutMs: config.REGISTRY_HEALTH_TIMEOUT_MS,
     refreshMs: config.REGISTRY_REFRESH_MS,

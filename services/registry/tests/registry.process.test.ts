@@ -5,6 +5,8 @@
  * actions behind REGISTRY_ADMIN_TOKEN.
  */
 import { describeWithNats, useTestDatabase } from '@bosun/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   ADMIN_TOKEN,
@@ -186,6 +188,87 @@ describeWithNats('the registry over REST', () => {
     await expect
       .poll(async () => (await get('/dead-letters')).body.deadLetters)
       .toEqual([{ name: 'doomed-dlq', origin: 'doomed', waiting: 2 }]);
+  });
+
+  test('over MCP every operation is a tool; reads answer, an admin tool without the scope is a coded refusal', async () => {
+    const client = new Client({ name: 'bosun-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${registry.api}/mcp`)));
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        'cancelJob',
+        'getJob',
+        'getService',
+        'listDeadLetters',
+        'listJobs',
+        'listSchedules',
+        'listServices',
+        'queueStats',
+        'redriveDeadLetters',
+        'retryJob',
+      ]);
+      const listed = await client.callTool({ name: 'listServices', arguments: {} });
+      expect(listed.isError).toBeFalsy();
+      const names = (listed.structuredContent as { services: Array<{ name: string }> }).services.map(
+        (s) => s.name,
+      );
+      expect(names).toContain('worker');
+      const [id] = await enqueue(worker.api, 'failing', [{ n: 1 }]);
+      await expect.poll(async () => (await get(`/jobs/${id}`)).body.state).toBe('failed');
+      const refused = await client.callTool({ name: 'retryJob', arguments: { id } });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toContain('BOSUN_FORBIDDEN');
+      expect((await get(`/jobs/${id}`)).body.state).toBe('failed');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('dashboard actions: sign-in sets a derived cookie, a cross-site post is refused, no confirm=yes asks first', async () => {
+    const form = (body: Record<string, string>, headers: Record<string, string> = {}) => ({
+      method: 'POST',
+      redirect: 'manual' as const,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(body).toString(),
+    });
+    const wrong = await fetch(`${registry.api}/dashboard/login`, form({ token: 'y'.repeat(40) }));
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const signedIn = await fetch(
+      `${registry.api}/dashboard/login`,
+      form({ token: ADMIN_TOKEN, next: '//evil.example/x' }),
+    );
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/dashboard');
+    const setCookie = signedIn.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(setCookie).not.toContain(ADMIN_TOKEN);
+    const cookie = setCookie.split(';')[0]!;
+
+    const [id] = await enqueue(worker.api, 'failing', [{ n: 2 }]);
+    await expect.poll(async () => (await get(`/jobs/${id}`)).body.state).toBe('failed');
+    const crossSite = await fetch(
+      `${registry.api}/dashboard/jobs/${id}/retry`,
+      form({ confirm: 'yes' }, { cookie, origin: 'http://evil.example' }),
+    );
+    expect(crossSite.status).toBe(403);
+    const unconfirmed = await fetch(`${registry.api}/dashboard/jobs/${id}/retry`, form({}, { cookie }));
+    expect(unconfirmed.status).toBe(200);
+    expect(await unconfirmed.text()).toContain('name="confirm" value="yes"');
+    const anonymous = await fetch(`${registry.api}/dashboard/jobs/${id}/retry`, form({ confirm: 'yes' }));
+    expect(anonymous.status).toBe(403);
+    expect((await get(`/jobs/${id}`)).body.state).toBe('failed');
+    const done = await fetch(
+      `${registry.api}/dashboard/jobs/${id}/retry`,
+      form({ confirm: 'yes' }, { cookie }),
+    );
+    expect(done.status).toBe(303);
+    expect((await get(`/jobs/${id}`)).body.state).not.toBe('failed');
+
+    const notAPage = await fetch(`${registry.api}/dashboard/live?src=${encodeURIComponent('/services')}`);
+    expect(notAPage.status).toBe(404);
+    const page = await fetch(`${registry.api}/dashboard/queues`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   test('a killed instance is stale within two heartbeat intervals; the others stay live', async () => {
