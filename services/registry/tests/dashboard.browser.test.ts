@@ -107,7 +107,7 @@ describe.skipIf((!haveBrowser && !inCi) || natsUrl() === undefined)('the dashboa
     expect(await page.locator('[data-field="error-message"]').textContent()).toBe(
       'flaky job 1 fails its first run on purpose',
     );
-    expect(await page.locator('pre.stack').textContent()).toContain('worker-service.ts');
+    expect(await page.locator('pre.stack').textContent()).toContain('worker-definition.ts');
     const data = page.locator('[data-field="data"]');
     const text = await data.textContent();
     expect(text).toContain('<img src=x onerror=\\"window.__xss=1\\">');

@@ -130,7 +130,7 @@ describeWithNats('the registry over REST', () => {
       attempt: 1,
       lastError: { message: 'flaky job 7 fails its first run on purpose' },
     });
-    expect(failed.lastError.stack).toContain('worker-service.ts');
+    expect(failed.lastError.stack).toContain('worker-definition.ts');
     expect(failed.createdAt).toMatch(/Z$/);
     expect(failed.finishedAt).not.toBeNull();
 
