@@ -114,6 +114,7 @@ describe.skipIf((!haveBrowser && !inCi) || natsUrl() === undefined)('the dashboa
     expect(text).toContain('<script>window.__xss=2</script>');
     expect(await data.locator('img, script').count()).toBe(0);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await shot('job-failed');
   });
 
   test('retry from the UI: sign in, confirm, and the job completes live', async () => {
