@@ -8,11 +8,19 @@ import { cancelJobSql } from './sql/cancel-job.sql.js';
 import { deleteJobSql } from './sql/delete-job.sql.js';
 import { getJobSql } from './sql/get-job.sql.js';
 import { listJobsSql } from './sql/list-jobs.sql.js';
+import { deadLetterQueuesSql, queueNamesSql } from './sql/queue-names.sql.js';
 import { redriveSql } from './sql/redrive.sql.js';
 import { retryJobSql } from './sql/retry-job.sql.js';
 import { statsSql } from './sql/stats.sql.js';
 import type { Tables } from './sql/tables.js';
-import type { JobRecord, JobState, JobSummary, ListJobsOptions, QueueStats } from './types.js';
+import type {
+  DeadLetterQueue,
+  JobRecord,
+  JobState,
+  JobSummary,
+  ListJobsOptions,
+  QueueStats,
+} from './types.js';
 
 const ID_PATTERN = /^[1-9][0-9]{0,18}$/;
 
@@ -41,6 +49,20 @@ export interface Admin {
   redrive(deadLetterName: string): Promise<{ count: number; names: Set<string> }>;
   stats(name: string): Promise<QueueStats>;
   listJobs(name: string, options?: ListJobsOptions): Promise<{ jobs: JobSummary[]; next: string | null }>;
+  queueNames(): Promise<string[]>;
+  deadLetterQueues(): Promise<DeadLetterQueue[]>;
+}
+
+function timeOption(name: string, value: Date | string | undefined): Date | null {
+  if (value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw queueErrors.create(
+      'BOSUN_QUEUE_OPTIONS_INVALID',
+      `listJobs: ${name} must be a Date or an ISO 8601 time; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return date;
 }
 
 const STATES: ReadonlySet<JobState> = new Set([
@@ -94,11 +116,15 @@ export function createAdmin(pool: pg.Pool, t: Tables): Admin {
       );
     }
     if (options.before !== undefined) assertId(options.before);
+    const createdAfter = timeOption('createdAfter', options.createdAfter);
+    const createdBefore = timeOption('createdBefore', options.createdBefore);
     const { rows } = await pool.query(listJobsSql(t), [
       name,
       options.state ?? null,
       options.before ?? null,
       limit,
+      createdAfter,
+      createdBefore,
     ]);
     const jobs: JobSummary[] = rows.map((r) => ({
       id: String(r.id),
@@ -123,6 +149,16 @@ export function createAdmin(pool: pg.Pool, t: Tables): Admin {
   return {
     getJob,
     listJobs,
+    async queueNames() {
+      const { rows } = await pool.query<{ name: string }>(queueNamesSql(t));
+      return rows.map((r) => r.name);
+    },
+    async deadLetterQueues() {
+      const { rows } = await pool.query<{ name: string; origin: string; waiting: number }>(
+        deadLetterQueuesSql(t),
+      );
+      return rows.map((r) => ({ name: r.name, origin: r.origin, waiting: r.waiting }));
+    },
     async cancel(id) {
       assertId(id);
       const { rowCount } = await pool.query(cancelJobSql(t), [id]);

@@ -29,6 +29,7 @@ import { depthSql } from './sql/stats.sql.js';
 import { tablesFor } from './sql/tables.js';
 import type {
   BatchHandler,
+  DeadLetterQueue,
   JobHandler,
   JobRecord,
   JobSummary,
@@ -423,6 +424,10 @@ export function createQueue(options: CreateQueueOptions) {
       assertQueueName(name);
       return admin.stats(name);
     },
+    /** Every queue name with live jobs, retained finished jobs or a schedule, sorted. */
+    queueNames: (): Promise<string[]> => admin.queueNames(),
+    /** Dead-letter queues with queued jobs, per origin queue (what redrive() would move). */
+    deadLetterQueues: (): Promise<DeadLetterQueue[]> => admin.deadLetterQueues(),
     /** The live job id holding a singleton key, or null. */
     async findSingleton(name: string, singletonKey: string): Promise<string | null> {
       const { rows } = await pool.query<{ id: string }>(getSingletonSql(tables), [name, singletonKey]);

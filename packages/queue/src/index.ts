@@ -14,6 +14,7 @@ export { queueErrors } from './queue.errors.js';
 export type { ScheduleOptions, ScheduleRecord } from './scheduler.js';
 export type {
   BatchHandler,
+  DeadLetterQueue,
   JobHandler,
   JobRecord,
   JobState,

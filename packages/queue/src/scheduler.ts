@@ -41,6 +41,8 @@ export interface ScheduleRecord {
   tz: string;
   data: unknown;
   lastTick: Date | null;
+  /** The next tick after now (by the queue's clock); null when the cron never fires again or is invalid. */
+  nextRun: Date | null;
 }
 
 const crons = new Map<string, Cron>();
@@ -68,6 +70,14 @@ export function cronFor(pattern: string, tz: string): Cron {
 /** The latest tick at or before `now`, or null. */
 export function latestTick(cron: Cron, now: Date): Date | null {
   return cron.previousRuns(1, new Date(now.getTime() + 1))[0] ?? null;
+}
+
+function nextRunOf(pattern: string, tz: string, now: Date): Date | null {
+  try {
+    return cronFor(pattern, tz).nextRun(now) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export interface SchedulerDeps {
@@ -102,6 +112,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       tz: r.tz,
       data: r.data,
       lastTick: r.last_tick,
+      nextRun: nextRunOf(r.cron, r.tz, deps.clock()),
     }));
   }
 

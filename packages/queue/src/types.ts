@@ -94,6 +94,19 @@ export interface ListJobsOptions {
   limit?: number;
   /** Keyset cursor: the `next` of the previous page (jobs with a smaller id). */
   before?: string;
+  /** Only jobs created at or after this time. */
+  createdAfter?: Date | string;
+  /** Only jobs created before this time. */
+  createdBefore?: Date | string;
+}
+
+/** A dead-letter queue with jobs waiting for redrive, per original queue. */
+export interface DeadLetterQueue {
+  name: string;
+  /** The queue whose failed jobs were copied here. */
+  origin: string;
+  /** Queued jobs (redrive() moves them back to `origin`). */
+  waiting: number;
 }
 
 export interface QueueStats {

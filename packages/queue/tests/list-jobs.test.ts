@@ -47,9 +47,52 @@ describe('listJobs', () => {
     expect(copy).toMatchObject({ name: 'fragile-dlq', origin: 'fragile' });
   });
 
+  test('createdAfter and createdBefore bound the list by creation time', async () => {
+    const queue = await db.queue();
+    const [early] = await queue.sendBatch('timed', [{ data: { n: 1 } }]);
+    await new Promise((r) => setTimeout(r, 30));
+    const middle = new Date();
+    await new Promise((r) => setTimeout(r, 30));
+    const [late] = await queue.sendBatch('timed', [{ data: { n: 2 } }]);
+    const after = await queue.listJobs('timed', { createdAfter: middle });
+    expect(after.jobs.map((j) => j.id)).toEqual([late]);
+    const before = await queue.listJobs('timed', { createdBefore: middle.toISOString() });
+    expect(before.jobs.map((j) => j.id)).toEqual([early]);
+  });
+
+  test('queueNames lists live, archived and scheduled queues; deadLetterQueues the waiting copies', async () => {
+    const queue = await db.queue();
+    await queue.sendBatch('names-live', [{ data: {} }]);
+    await queue.schedule('names-scheduled', '0 0 1 1 *', {});
+    await queue.work('names-broken', {}, async () => {
+      throw new Error('broken');
+    });
+    await queue.send('names-broken', {}, { retryLimit: 0, deadLetter: 'names-dlq' });
+    await waitFor(async () => (await queue.stats('names-dlq')).counts.created === 1);
+    const names = await queue.queueNames();
+    for (const n of ['names-live', 'names-scheduled', 'names-broken', 'names-dlq'])
+      expect(names, n).toContain(n);
+    expect([...names].sort()).toEqual(names);
+    expect(await queue.deadLetterQueues()).toContainEqual({
+      name: 'names-dlq',
+      origin: 'names-broken',
+      waiting: 1,
+    });
+    const [schedule] = (await queue.getSchedules()).filter((s) => s.name === 'names-scheduled');
+    expect(schedule?.nextRun?.getUTCMonth()).toBe(0);
+    expect(schedule?.nextRun?.getUTCDate()).toBe(1);
+    expect(schedule!.nextRun!.getTime()).toBeGreaterThan(Date.now());
+  });
+
   test('bad paging options are coded errors', async () => {
     const queue = await db.queue();
-    for (const options of [{ limit: 0 }, { limit: 501 }, { state: 'done' as never }, { before: 'abc' }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 501 },
+      { state: 'done' as never },
+      { before: 'abc' },
+      { createdAfter: 'yesterday' },
+    ]) {
       const error = await queue.listJobs('paged', options).catch((e: unknown) => e);
       expect(isBosunError(error), JSON.stringify(options)).toBe(true);
     }

@@ -54,9 +54,11 @@ export function composeApp(options: AppOptions): App {
   const { log, metrics, lifecycle, health, instance } = options.early ?? buildEarlyParts(options);
   lifecycle.register(health);
 
-  const needsDatabase = services.some(
-    (s) => s.migrations.length > 0 || Object.keys(s.jobs).length > 0 || Object.keys(s.schedules).length > 0,
-  );
+  const extensions = options.extensions ?? {};
+  const needsDatabase =
+    services.some(
+      (s) => s.migrations.length > 0 || Object.keys(s.jobs).length > 0 || Object.keys(s.schedules).length > 0,
+    ) || Object.values(extensions).some((e) => e.queue === true);
   const database = needsDatabase
     ? postgresComponent({ url: config.DATABASE_URL, dataDir: options.dataDir, log })
     : undefined;
@@ -119,6 +121,14 @@ export function composeApp(options: AppOptions): App {
   }
 
   const http = new Map<string, HttpComponent>();
+  // PORTS_ARE_ANNOUNCED: heartbeats read this one object on every beat. The bus starts before
+  // the HTTP ports listen (port 0 picks them then), so it is refreshed once they do.
+  const announcedPorts: Record<string, number> = {};
+  const refreshPorts = () => {
+    announcedPorts.health = health.port;
+    for (const [name, h] of http) if (h.url) announcedPorts[`http:${name}`] = Number(new URL(h.url).port);
+    return announcedPorts;
+  };
   bus = busComponent({
     services,
     log,
@@ -132,27 +142,25 @@ export function composeApp(options: AppOptions): App {
     registry: metrics.registry,
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
     isReady: () => lifecycle.isReady(),
-    ports: () => {
-      const ports: Record<string, number> = { health: health.port };
-      for (const [name, h] of http) if (h.url) ports[`http:${name}`] = Number(new URL(h.url).port);
-      return ports;
-    },
+    ports: () => refreshPorts(),
   });
   lifecycle.register(bus);
   if (!options.mcpStdio) {
     services.forEach((service, index) => {
       const context = contexts.get(service.name)!;
+      const extension = extensions[service.name];
       const component = httpComponent({
         service,
         context,
+        caller: extension?.caller,
         log: serviceLog(service),
         // One process, several services: each gets the next port after PORT.
         port: config.PORT === 0 ? 0 : config.PORT + index,
         host: config.HOST,
         production: config.NODE_ENV === 'production',
         registry: metrics.registry,
-        mount: (app) =>
-          mountMcpFor(app, {
+        mount: async (app) => {
+          await mountMcpFor(app, {
             service,
             context,
             log: serviceLog(service),
@@ -161,11 +169,23 @@ export function composeApp(options: AppOptions): App {
             allowedOrigins: config.MCP_ALLOWED_ORIGINS,
             queueAdmin: config.MCP_QUEUE_ADMIN,
             adminToken: config.MCP_ADMIN_TOKEN,
-          }),
+          });
+          // EXTENSIONS_MOUNT_BEFORE_LISTEN: the bus and queue have started (they come first).
+          await extension?.routes?.(app, {
+            config,
+            log: serviceLog(service),
+            transport: bus!.transport,
+            queue: queue?.queue,
+            health,
+            instance,
+            context,
+          });
+        },
       });
       http.set(service.name, component);
       lifecycle.register(component);
     });
+    lifecycle.register({ name: 'announce-ports', start: () => void refreshPorts() });
   }
 
   let stdioClosed: Promise<void> | undefined;

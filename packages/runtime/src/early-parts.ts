@@ -22,6 +22,7 @@ import type { BusComponent } from './bus-component.js';
 import type { HttpComponent } from './http-component.js';
 import type { QueueComponent } from './queue-component.js';
 import type { ContextFactory } from './service-context.js';
+import type { ServiceExtensions } from './service-extension.js';
 
 export interface AppOptions {
   services: ReadonlyArray<AnyService>;
@@ -32,6 +33,8 @@ export interface AppOptions {
   dataDir?: string;
   /** A logger to use instead of the default JSON logger (tests). */
   log?: Logger;
+  /** Per service name: extra routes, REST caller identification, queue need (service-extension.ts). */
+  extensions?: ServiceExtensions;
   /**
    * Parts built (and the health server already listening) before this module was loaded,
    * so /livez answers while the transports' code loads (see run-service.ts).

@@ -7,9 +7,9 @@
  * and waits for in-flight ones until the drain deadline; what is still running then is
  * reported as abandoned by route.
  */
-import type { AnyService, Component } from '@bosun/core';
+import type { AnyService, Caller, Component } from '@bosun/core';
 import { createHttpServer, type HttpServer } from '@bosun/http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ContextFactory } from './service-context.js';
@@ -28,24 +28,38 @@ export interface HttpComponentOptions {
   host: string;
   production: boolean;
   registry?: Registry;
+  /** Identifies each REST request's caller (a ServiceExtension's `caller`); default: nobody. */
+  caller?: (request: FastifyRequest) => Caller | undefined | Promise<Caller | undefined>;
   /** Extra routes on the same app (e.g. MCP), added before listening. */
   mount?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 export function httpComponent(options: HttpComponentOptions): HttpComponent {
+  const identify = options.caller;
   const server = createHttpServer({
     service: options.service,
     log: options.log,
     production: options.production,
     metricsRegistry: options.registry,
-    createContext: (base) =>
-      options.context({
-        transport: 'http',
-        requestId: base.requestId,
-        log: base.log,
-        signal: base.signal,
-        traceparent: base.traceparent,
-      }),
+    // Synchronous unless a caller hook exists: most services pay nothing for the option.
+    createContext: identify
+      ? async (base) =>
+          options.context({
+            transport: 'http',
+            requestId: base.requestId,
+            log: base.log,
+            signal: base.signal,
+            traceparent: base.traceparent,
+            caller: (await identify(base.request)) ?? {},
+          })
+      : (base) =>
+          options.context({
+            transport: 'http',
+            requestId: base.requestId,
+            log: base.log,
+            signal: base.signal,
+            traceparent: base.traceparent,
+          }),
   });
   let url: string | undefined;
   return {

@@ -13,3 +13,4 @@ export { runService } from './run-service.js';
 export { runtimeErrors } from './runtime.errors.js';
 export { schemaOf } from './schema-of.js';
 export type { ContextBase, ContextFactory } from './service-context.js';
+export type { ExtensionParts, ServiceExtension, ServiceExtensions } from './service-extension.js';

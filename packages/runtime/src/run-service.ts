@@ -14,12 +14,15 @@
 import { type AnyService, type EnvRecord, flushLogger, type ProcessLike, runMain } from '@bosun/core';
 import { loadAppConfig } from './app-config.js';
 import { type App, buildEarlyParts } from './early-parts.js';
+import type { ServiceExtensions } from './service-extension.js';
 
 export interface RunServiceOptions {
   services: AnyService | ReadonlyArray<AnyService>;
   env: EnvRecord;
   process: ProcessLike & { argv?: readonly string[] };
   dataDir?: string;
+  /** Per service name: extra routes, REST caller identification, queue need (ServiceExtension). */
+  extensions?: ServiceExtensions;
 }
 
 export async function runService(options: RunServiceOptions): Promise<App | undefined> {
@@ -33,7 +36,14 @@ export async function runService(options: RunServiceOptions): Promise<App | unde
       const early = buildEarlyParts({ services, config, mcpStdio });
       await early.health.start?.(new AbortController().signal);
       const { composeApp } = await import('./compose-app.js');
-      const composed = composeApp({ services, config, mcpStdio, dataDir: options.dataDir, early });
+      const composed = composeApp({
+        services,
+        config,
+        mcpStdio,
+        dataDir: options.dataDir,
+        early,
+        extensions: options.extensions,
+      });
       app = composed;
       return composed;
     },
