@@ -16,14 +16,17 @@
  * - LIVEZ_BEFORE_TRANSPORTS: code splitting keeps `import()`ed modules (the runtime's
  *   compose-app with Fastify, the MCP SDK and NATS) in chunks that load after the health
  *   server listens; the entry's static imports never reach them.
+ * - ASSETS_BESIDE_THE_CODE: a folder named `assets` under `src/` (read by its module as
+ *   `new URL('./assets/x', import.meta.url)`) is copied to `dist/assets`, where that same
+ *   expression points once the module is a chunk in dist/. Two such folders are refused.
  * - Source maps sit next to each chunk (`*.js.map`, sources relative to dist/); run with
  *   `--enable-source-maps` (the Dockerfiles set NODE_OPTIONS) for TypeScript stack traces.
  *
  * esbuild, not tsup: tsup depends on rollup, whose per-platform binaries the registry
  * here does not all serve, and then `npm ci` on a fresh clone refuses the lock file.
  */
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -63,11 +66,30 @@ export async function bundleService(dir, options = {}) {
     logLevel: options.quiet ? 'error' : 'warning',
     plugins: [externalThirdParty],
   });
+  const assets = assetFolders(join(root, 'src'));
+  if (assets.length > 1) {
+    throw new Error(
+      `${relative(root, assets[1])} and ${relative(root, assets[0])}: a bundle has one dist/assets; keep one assets folder per service.`,
+    );
+  }
+  if (assets[0]) cpSync(assets[0], join(outdir, 'assets'), { recursive: true });
   if (!options.quiet) {
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     console.log(`bundled ${root} -> dist/ (${(bytes / 1024).toFixed(0)} KiB)`);
   }
   return { outdir, metafile: result.metafile };
+}
+
+/** Every `assets` folder below `dir`. */
+function assetFolders(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(dir, entry.name);
+    if (entry.name === 'assets') found.push(path);
+    else found.push(...assetFolders(path));
+  }
+  return found;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
