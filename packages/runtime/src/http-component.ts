@@ -6,13 +6,18 @@
  * Invariant READY_GATES_INTAKE: drain() refuses new requests with 503 BOSUN_UNAVAILABLE
  * and waits for in-flight ones until the drain deadline; what is still running then is
  * reported as abandoned by route.
+ * Invariant LAZY_STAYS_LAZY (service-context.ts): a request's child logger and AbortSignal
+ * are made only when its handler reads them.
  */
 import type { AnyService, Component } from '@bosun/core';
 import { createHttpServer, type HttpServer } from '@bosun/http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ContextFactory } from './service-context.js';
+import type { ContextFactory, ContextHints } from './service-context.js';
+
+/** @bosun/http makes a request's AbortSignal on first read (HttpContextBase.signal). */
+const HTTP_HINTS: ContextHints = { lazySignal: true };
 
 export interface HttpComponent extends Component {
   readonly server: HttpServer;
@@ -38,14 +43,9 @@ export function httpComponent(options: HttpComponentOptions): HttpComponent {
     log: options.log,
     production: options.production,
     metricsRegistry: options.registry,
-    createContext: (base) =>
-      options.context({
-        transport: 'http',
-        requestId: base.requestId,
-        log: base.log,
-        signal: base.signal,
-        traceparent: base.traceparent,
-      }),
+    // The base is handed on as it is: its logger and signal are getters, made only if the
+    // handler reads them (LAZY_STAYS_LAZY); copying them into a new object would read both.
+    createContext: (base) => options.context(base, HTTP_HINTS),
   });
   let url: string | undefined;
   return {
