@@ -2,7 +2,10 @@
  * JOB_OUTLIVES_CALL end to end: a long-running MCP tool called through the SDK's own
  * Client over Streamable HTTP, on a service run by runService() in a real process on a
  * real PostgreSQL. The server is SIGKILLed while the job runs; a new process expires the
- * dead attempt, runs the job again, and serves its result at `bosun://jobs/{id}`.
+ * dead attempt, runs the job again, and serves its result at `bosun://jobs/{id}`. Killed after
+ * the call returned its handle, or while the call still waits: then the SDK's client keeps
+ * waiting (until its own timeout) and the handle comes from the first progress notification
+ * (JOB_HANDLE_FIRST).
  */
 import { fileURLToPath } from 'node:url';
 import { spawnService, useTestDatabase } from '@bosun/testing';
@@ -80,6 +83,47 @@ describe('a long-running MCP tool across a server crash', () => {
       state: 'completed',
       output: { title: 'Q3', pages: 3, attempt: 2 },
     });
+    second.proc.kill('SIGTERM');
+    expect((await second.proc.exited).code).toBe(0);
+  });
+
+  test('the server is killed while the call is still waiting; the first progress notification told the agent where the result will be, and after a restart it is there', async () => {
+    const first = await start();
+    let told!: (handle: { jobId: string; resource: string }) => void;
+    const handleSeen = new Promise<{ jobId: string; resource: string }>((resolve) => {
+      told = resolve;
+    });
+    const pending = first.client
+      .callTool({ name: 'renderAndWait', arguments: { title: 'Q4' } }, undefined, {
+        timeout: 60_000,
+        onprogress: (p) => {
+          const handle = (p as { _meta?: Record<string, unknown> })._meta?.['bosun.dev/job'];
+          if (handle) told(handle as { jobId: string; resource: string });
+        },
+      })
+      .then(
+        () => 'answered',
+        () => 'failed',
+      );
+    // JOB_HANDLE_FIRST: the agent has the handle although the call will never return.
+    const handle = await handleSeen;
+    expect(handle.resource).toBe(`bosun://jobs/${handle.jobId}`);
+    const started = JSON.parse(await first.proc.waitForLine(/"msg":"render started"/)) as { id: string };
+    expect(started.id).toBe(handle.jobId);
+    first.proc.kill('SIGKILL');
+    await first.proc.exited;
+
+    const second = await start();
+    const resource = handle.resource;
+    await expect
+      .poll(async () => (await readJob(second.client, resource)).state, { timeout: 20_000 })
+      .toBe('completed');
+    expect(await readJob(second.client, resource)).toMatchObject({
+      state: 'completed',
+      output: { title: 'Q4', pages: 3, attempt: 2 },
+    });
+    // The cut-off call never claimed to have an answer.
+    expect(await Promise.race([pending, Promise.resolve('still waiting')])).not.toBe('answered');
     second.proc.kill('SIGTERM');
     expect((await second.proc.exited).code).toBe(0);
   });
