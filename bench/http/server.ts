@@ -9,6 +9,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fa
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { createContextFactory } from '../../packages/runtime/src/service-context.js';
 import { CreateItemInput, createItem, Item, itemService } from './item-service.js';
 
 const kind = process.argv[2];
@@ -16,26 +17,23 @@ const kind = process.argv[2];
 // Hoisted: a fresh closure per request would be the harness's cost, not the transport's.
 const jobs: OperationContext['jobs'] = { send: async () => ({ id: '1' }) };
 const events: OperationContext['events'] = { publish: async () => {} };
-const progress: OperationContext['progress'] = async () => {};
 const config = {};
-const caller = {};
 
-/** What a runtime's createContext adds, with no real ports behind it. */
-function context(base: HttpContextBase): OperationContext {
-  return {
-    service: 'items',
-    requestId: base.requestId,
-    transport: base.transport,
-    log: base.log,
-    signal: base.signal,
-    config,
-    db: undefined,
-    jobs,
-    events,
-    caller,
-    progress,
-  };
-}
+/**
+ * What the runtime's createContext adds (its real factory, with no real ports behind it),
+ * so the request pays for what a service's request pays for: LAZY_STAYS_LAZY included.
+ * Imported by path: @bosun/runtime exports only the composed app.
+ */
+const factory = createContextFactory({
+  service: itemService,
+  config,
+  log: pino({ level: 'silent' }),
+  db: () => undefined,
+  jobs,
+  events,
+});
+// As packages/runtime/src/http-component.ts hands it the HTTP base.
+const context = (base: HttpContextBase) => factory(base, { lazySignal: true });
 
 function bosun(metrics: boolean): FastifyInstance {
   const server = createHttpServer({

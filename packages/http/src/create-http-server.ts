@@ -24,6 +24,7 @@ import {
   type HttpMethod,
   type InFlightTracker,
   invoke,
+  type OperationContext,
   trackInFlight,
 } from '@bosun/core';
 import fastifySwagger from '@fastify/swagger';
@@ -79,12 +80,10 @@ const STATE = Symbol('bosun.http.request');
 type WithState = FastifyRequest & { [STATE]: RequestState | null };
 
 /**
- * Everything the transport keeps for one request, in one object: no WeakMaps, one `close`
- * listener, and the child logger and AbortController made only when someone asks for them.
+ * Everything the transport keeps for one request, in one object: no WeakMaps, no closure per
+ * request, and the child logger and AbortController made only when someone asks for them.
  */
 class RequestState {
-  /** Route template, or `unmatched` (BOUNDED_LABELS). */
-  readonly route: string;
   /** Ends the in-flight entry; undefined for long-lived routes and once ended. */
   end: (() => void) | undefined = undefined;
   /** The client went away before the response finished. */
@@ -93,24 +92,29 @@ class RequestState {
   private controller: AbortController | undefined = undefined;
 
   constructor(
-    readonly started: bigint,
-    readonly requestId: string,
-    route: string | undefined,
-    private readonly parentLog: Logger,
+    /** performance.now() at onRequest: a double, where hrtime.bigint() allocates a BigInt. */
+    readonly started: number,
+    readonly req: FastifyRequest,
     private readonly res: ServerResponse,
-  ) {
-    this.route = route ?? 'unmatched';
-  }
+    private readonly parentLog: Logger,
+    /** Metrics and the access log, run once the response has finished. */
+    readonly observer: (state: RequestState) => void,
+  ) {}
 
   /** The child logger bound to the request id, made on first use. */
   logger(): Logger {
-    if (this.log === undefined) this.log = this.parentLog.child({ requestId: this.requestId });
+    if (this.log === undefined) this.log = this.parentLog.child({ requestId: this.req.id });
     return this.log;
   }
 
   /** The pino logger to ask about levels without making a child. */
   levelSource(): Logger {
     return this.log ?? this.parentLog;
+  }
+
+  /** The response's status code, once sent. */
+  get status(): number {
+    return this.res.statusCode;
   }
 
   /** Aborts when the client goes away before the response; made on first read, aborted if it already has. */
@@ -139,6 +143,19 @@ class RequestState {
   }
 }
 
+/** Where the response's listeners find their request's state (shared functions, no closure per request). */
+const RES_STATE = Symbol('bosun.http.responseState');
+type ResponseWithState = ServerResponse & { [RES_STATE]?: RequestState };
+function onResponseClose(this: ResponseWithState): void {
+  this[RES_STATE]?.onClose();
+}
+function onResponseFinish(this: ResponseWithState): void {
+  const state = this[RES_STATE];
+  if (state === undefined) return;
+  state.endInFlight();
+  state.observer(state);
+}
+
 /** Where a context base finds its request's state (a symbol: `{ ...base }` copies it along, harmlessly). */
 const BASE_STATE = Symbol('bosun.http.state');
 type BaseWithState = HttpContextBase & { [BASE_STATE]: RequestState };
@@ -162,8 +179,16 @@ const SIGNAL_GETTER: PropertyDescriptor = {
   configurable: true,
 };
 
-function contextBase(requestId: string, request: FastifyRequest, state: RequestState): HttpContextBase {
-  const base = { requestId, transport: 'http', request, [BASE_STATE]: state } as unknown as BaseWithState;
+function contextBase(request: FastifyRequest, state: RequestState): HttpContextBase {
+  const traceparent = request.headers.traceparent;
+  // One shape for every request: traceparent is always a key, undefined when absent.
+  const base = {
+    requestId: request.id,
+    transport: 'http',
+    request,
+    traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    [BASE_STATE]: state,
+  } as unknown as BaseWithState;
   Object.defineProperty(base, 'log', LOG_GETTER);
   Object.defineProperty(base, 'signal', SIGNAL_GETTER);
   return base;
@@ -207,48 +232,62 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return sendProblem(reply, err, { requestId: req.id, production });
   };
 
-  // Callback-style hooks: no promise per hook per request.
-  app.addHook('onRequest', (req, reply, done) => {
-    const route = req.routeOptions;
-    const state = new RequestState(process.hrtime.bigint(), req.id, route.url, options.log, reply.raw);
+  /** Metrics and the access log for a finished response (BOUNDED_LABELS: the route template). */
+  const observe = (state: RequestState) => {
+    const req = state.req;
+    const logged = state.levelSource().isLevelEnabled('info');
+    if (!timed && !logged) return;
+    const route = (req.is404 ? undefined : req.routeOptions.url) ?? 'unmatched';
+    const status = state.status;
+    const seconds = (performance.now() - state.started) / 1e3;
+    metrics.observe({ method: req.method, route, status }, seconds);
+    if (logged) {
+      state
+        .logger()
+        .info(
+          { method: req.method, url: req.url, route, status, durationMs: Math.round(seconds * 1e6) / 1e3 },
+          'request',
+        );
+    }
+  };
+
+  // Callback-style hooks: no promise per hook per request. No onResponse hook: with one, Fastify
+  // adds a closure, two listeners and two clock reads to every request; metrics and access logs
+  // run from a shared `finish` listener, added only when there is something to record.
+  app.addHook('onRequest', function onRequestHook(req, reply, done) {
+    const res = reply.raw as ResponseWithState;
+    const state = new RequestState(performance.now(), req, res, options.log, observe);
     (req as WithState)[STATE] = state;
+    res[RES_STATE] = state;
     reply.header(header, req.id);
+    // Ends the in-flight entry whichever way the response ends (finished or connection lost).
+    res.on('close', onResponseClose);
+    if (timed || options.log.isLevelEnabled('info')) res.on('finish', onResponseFinish);
     if (draining) {
       reply.header('connection', 'close');
       const err = coreErrors.create('BOSUN_UNAVAILABLE', 'This instance is draining; retry against another.');
       sendProblem(reply, err, { requestId: req.id, production });
       return; // answered: Fastify skips the rest of the lifecycle
     }
-    // LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: a route with `config: { longLived: true }` (MCP's SSE
-    // stream) stays open until the client leaves, so drain would never see idle if it counted.
-    if ((route.config as { longLived?: boolean } | undefined)?.longLived) return done();
-    // Ended by whichever comes first: onResponse or the response closing (finished or connection lost).
     state.end = inFlight.begin(`${req.method} ${req.url}`);
-    reply.raw.on('close', () => state.onClose());
     done();
   });
-  app.addHook('onSend', (_req, reply, payload, done) => {
+  // LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: a route with `config: { longLived: true }` (MCP's SSE
+  // stream) stays open until the client leaves, so drain would never see idle if it counted. Its
+  // own onRequest hook, right after the global one, ends the entry: no route lookup per request.
+  const endLongLived = (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    stateOf(req)?.endInFlight();
+    done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (!(route.config as { longLived?: boolean } | undefined)?.longLived) return;
+    const own = route.onRequest;
+    route.onRequest =
+      own === undefined ? [endLongLived] : [endLongLived, ...(Array.isArray(own) ? own : [own])];
+  });
+  app.addHook('onSend', function onSendHook(_req, reply, payload, done) {
     if (draining) reply.header('connection', 'close');
     done(null, payload);
-  });
-  app.addHook('onResponse', (req, reply, done) => {
-    const state = stateOf(req);
-    state?.endInFlight();
-    const route = state?.route ?? req.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    const log = state ? state.levelSource() : options.log;
-    const logged = log.isLevelEnabled('info');
-    if (timed || logged) {
-      const seconds = state === null ? 0 : Number(process.hrtime.bigint() - state.started) / 1e9;
-      metrics.observe({ method: req.method, route, status }, seconds);
-      if (logged) {
-        requestLog(req).info(
-          { method: req.method, url: req.url, route, status, durationMs: Math.round(seconds * 1e6) / 1e3 },
-          'request',
-        );
-      }
-    }
-    done();
   });
 
   app.setErrorHandler((error, req, reply) => problem(req, reply, error));
@@ -260,29 +299,61 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     ),
   );
 
+  /**
+   * Runs the operation and answers. Not an async function: the route handler returns nothing
+   * and replies from invoke's settlement, which saves the handler's own promise, Fastify's
+   * `then` on it and an async resume per request. Never throws: every failure is a problem reply.
+   */
+  const run = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: RequestState,
+    name: string,
+    method: HttpMethod,
+    ctx: OperationContext,
+  ): void => {
+    try {
+      // invoke() does not force a lazy signal (LAZY_SIGNAL_IS_THE_CALLERS): refuse here what it would.
+      if (state.gone)
+        throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
+      const input = routeInput({ method, params: req.params, query: req.query, body: req.body });
+      invoke(service, name, input, ctx).then(
+        (output) => {
+          try {
+            if (output === undefined) reply.code(204).send();
+            else
+              reply
+                .code(200)
+                .header('content-type', 'application/json; charset=utf-8')
+                .send(JSON.stringify(output));
+          } catch (error) {
+            problem(req, reply, error);
+          }
+        },
+        (error: unknown) => problem(req, reply, error),
+      );
+    } catch (error) {
+      problem(req, reply, error);
+    }
+  };
+
   for (const [name, op] of Object.entries(service.operations)) {
     if (!op.http) continue;
     const [method, url] = op.http.split(' ') as [HttpMethod, string];
     app.route({
       method,
       url,
-      handler: async (req, reply) => {
+      handler: function operationRoute(req, reply) {
         const state = stateOf(req)!;
-        const base = contextBase(req.id, req, state);
-        const traceparent = req.headers.traceparent;
-        if (typeof traceparent === 'string') base.traceparent = traceparent;
-        const made = options.createContext(base);
-        const ctx = made instanceof Promise ? await made : made;
-        // invoke() does not force a lazy signal (LAZY_SIGNAL_IS_THE_CALLERS): refuse here what it would.
-        if (state.gone)
-          throw coreErrors.create('BOSUN_UNAVAILABLE', 'The request was cancelled before it started.');
-        const input = routeInput({ method, params: req.params, query: req.query, body: req.body });
-        const output = await invoke(service, name, input, ctx);
-        if (output === undefined) return reply.code(204).send();
-        return reply
-          .code(200)
-          .header('content-type', 'application/json; charset=utf-8')
-          .send(JSON.stringify(output));
+        const made = options.createContext(contextBase(req, state)); // a sync throw: Fastify hands it to the error handler
+        if (made instanceof Promise) {
+          made.then(
+            (ctx) => run(req, reply, state, name, method, ctx),
+            (error: unknown) => problem(req, reply, error),
+          );
+        } else {
+          run(req, reply, state, name, method, made);
+        }
       },
     });
   }

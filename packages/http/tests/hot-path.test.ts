@@ -70,6 +70,52 @@ describe('invoke: sync parse first, async only when the schema needs it (SYNC_PA
     expect(outAsync).not.toHaveBeenCalled();
   });
 
+  it("zod's own length checks and message options keep a schema on the sync path; a refine beside them does not", async () => {
+    // zod gives every min/max/length check a `when` function, and a string message becomes an
+    // `error` function: neither is awaited in either mode, so neither may force an async parse.
+    const input = z.object({
+      name: z.string().min(1).max(50, 'at most 50 characters'),
+      tags: z
+        .array(z.string().max(20))
+        .max(5, { error: () => 'five tags at most' })
+        .default([]),
+      quantity: z.number().int().min(1).max(1000),
+    });
+    const output = z.object({
+      name: z.string().min(1),
+      tags: z.array(z.string()).nonempty().or(z.array(z.string())),
+    });
+    const refined = z.object({
+      name: z
+        .string()
+        .min(1)
+        .refine((n) => n !== 'x'),
+    });
+    const spies = [input, output].map((schema) => vi.spyOn(schema, 'safeParseAsync'));
+    const refinedAsync = vi.spyOn(refined, 'safeParseAsync');
+    const service = defineService({
+      name: 'length-checks',
+      operations: {
+        add: operation({ input, output, handler: ({ name, tags }) => ({ name, tags }) }),
+        named: operation({ input: refined, output: z.object({ name: z.string() }), handler: (v) => v }),
+      },
+    });
+    await expect(invoke(service, 'add', { name: 'pen', quantity: 3 }, ctx())).resolves.toEqual({
+      name: 'pen',
+      tags: [],
+    });
+    const long = await failure(invoke(service, 'add', { name: 'p'.repeat(51), quantity: 3 }, ctx()));
+    expect(isBosunError(long, 'BOSUN_VALIDATION_FAILED')).toBe(true);
+    expect(JSON.stringify(long.meta?.issues)).toContain('at most 50 characters');
+    const many = await failure(
+      invoke(service, 'add', { name: 'pen', tags: ['a', 'b', 'c', 'd', 'e', 'f'], quantity: 3 }, ctx()),
+    );
+    expect(JSON.stringify(many.meta?.issues)).toContain('five tags at most');
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    await expect(invoke(service, 'named', { name: 'y' }, ctx())).resolves.toEqual({ name: 'y' });
+    expect(refinedAsync).toHaveBeenCalledTimes(1);
+  });
+
   it('an `async` refinement on the input is parsed async from the first call, and honoured', async () => {
     const taken = new Set(['bob']);
     const input = z.object({

@@ -9,6 +9,10 @@
  * Invariants:
  * - JOB_OUTLIVES_CALL: returning a handle never cancels the job; the resource reads it through
  *   the port, so it survives a server restart when the port's queue is durable.
+ * - JOB_HANDLE_FIRST: when the client sent a progressToken, the first progress notification
+ *   (progress 0, before any wait) carries `_meta['bosun.dev/job'] = { jobId, resource }`, so an
+ *   agent whose call is cut off (the server restarts, its own timeout fires) still knows where
+ *   the result will be. Job progress reported at 0 is then not sent again (progress increases).
  * - A failed job is `isError` with the job error's code when it has one, else BOSUN_MCP_JOB_FAILED.
  */
 import {
@@ -60,6 +64,10 @@ export async function longRunningCall(options: LongRunningCall): Promise<CallToo
     );
   }
   const id = jobId;
+  const resource = jobResourceUri(id);
+  await call.progress(0, `Job ${id} started; its result will be at ${resource}.`, undefined, {
+    [JOB_META_KEY]: { jobId: id, resource },
+  });
   const unsubscribe = jobs.onProgress(id, (p) => void call.progress(p.value, p.message, p.total));
   try {
     const job = await waitForJob(

@@ -37,8 +37,11 @@ export interface ToolCall {
   log: Logger;
   extra: ToolExtra;
   caller: Caller | undefined;
-  /** Sends `notifications/progress` when the client asked for it (a progressToken); else a no-op. */
-  progress(value: number, message?: string, total?: number): Promise<void>;
+  /**
+   * Sends `notifications/progress` when the client asked for it (a progressToken); else a no-op.
+   * `meta` goes out as the notification's `_meta`.
+   */
+  progress(value: number, message?: string, total?: number, meta?: Record<string, unknown>): Promise<void>;
 }
 
 export interface ToolEntry {
@@ -66,13 +69,14 @@ export function callerOf(extra: ToolExtra): Caller | undefined {
 export function progressSender(extra: ToolExtra): ToolCall['progress'] {
   const token = extra._meta?.progressToken;
   let last = Number.NEGATIVE_INFINITY;
-  return async (value, message, total) => {
+  return async (value, message, total, meta) => {
     // The spec wants progress to increase with each notification; stale reports are dropped.
     if (token === undefined || !Number.isFinite(value) || value <= last) return;
     last = value;
     const params: Record<string, unknown> = { progressToken: token, progress: value };
     if (total !== undefined) params.total = total;
     if (message !== undefined) params.message = message;
+    if (meta !== undefined) params._meta = meta;
     await extra
       .sendNotification({ method: 'notifications/progress', params } as ServerNotification)
       .catch(() => {});

@@ -20,8 +20,12 @@ describe('long-running tools', () => {
     const jobs = fakeJobs();
     const { client } = await start(jobs);
     const seen: number[] = [];
+    const notes: Array<{ message?: string; _meta?: Record<string, unknown> }> = [];
     const pending = client.callTool({ name: 'render', arguments: { title: 'Q3' } }, undefined, {
-      onprogress: (p) => seen.push(p.progress),
+      onprogress: (p) => {
+        seen.push(p.progress);
+        notes.push(p as (typeof notes)[number]);
+      },
     });
     await jobs.subscribed('1');
     expect(jobs.jobs.get('1')).toMatchObject({
@@ -41,7 +45,12 @@ describe('long-running tools', () => {
       state: 'completed',
       resource: 'bosun://jobs/1',
     });
-    expect(seen).toEqual([40, 90]);
+    expect(seen).toEqual([0, 40, 90]);
+    // JOB_HANDLE_FIRST: before any wait, the agent learns where the result will be.
+    expect(notes[0]).toMatchObject({
+      message: 'Job 1 started; its result will be at bosun://jobs/1.',
+      _meta: { [JOB_META_KEY]: { jobId: '1', resource: 'bosun://jobs/1' } },
+    });
   });
 
   it('return a job handle when the job outlives waitMs, and the job resource reads it after a server restart', async () => {

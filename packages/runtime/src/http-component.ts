@@ -6,13 +6,18 @@
  * Invariant READY_GATES_INTAKE: drain() refuses new requests with 503 BOSUN_UNAVAILABLE
  * and waits for in-flight ones until the drain deadline; what is still running then is
  * reported as abandoned by route.
+ * Invariant LAZY_STAYS_LAZY (service-context.ts): a request's child logger and AbortSignal
+ * are made only when its handler reads them.
  */
 import type { AnyService, Caller, Component } from '@bosun/core';
 import { createHttpServer, type HttpServer } from '@bosun/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ContextFactory } from './service-context.js';
+import type { ContextFactory, ContextHints } from './service-context.js';
+
+/** @bosun/http makes a request's AbortSignal on first read (HttpContextBase.signal). */
+const HTTP_HINTS: ContextHints = { lazySignal: true };
 
 export interface HttpComponent extends Component {
   readonly server: HttpServer;
@@ -41,7 +46,9 @@ export function httpComponent(options: HttpComponentOptions): HttpComponent {
     log: options.log,
     production: options.production,
     metricsRegistry: options.registry,
-    // Synchronous unless a caller hook exists: most services pay nothing for the option.
+    // A caller hook (rare: the registry) needs the request, so that path copies the base; the
+    // common path hands the base on as it is: its logger and signal are getters, made only if
+    // the handler reads them (LAZY_STAYS_LAZY); copying them would read both.
     createContext: identify
       ? async (base) =>
           options.context({
@@ -52,14 +59,7 @@ export function httpComponent(options: HttpComponentOptions): HttpComponent {
             traceparent: base.traceparent,
             caller: (await identify(base.request)) ?? {},
           })
-      : (base) =>
-          options.context({
-            transport: 'http',
-            requestId: base.requestId,
-            log: base.log,
-            signal: base.signal,
-            traceparent: base.traceparent,
-          }),
+      : (base) => options.context(base, HTTP_HINTS),
   });
   let url: string | undefined;
   return {

@@ -18,6 +18,9 @@
  *   function, `async` or not, sends the schema to safeParseAsync from its first call, so a
  *   check never runs twice and no promise is ever started and abandoned by a sync attempt
  *   (an abandoned rejecting promise would be an unhandled rejection, which stops the service).
+ *   A check's `when` predicate and an `error` message function do not count: zod calls them
+ *   synchronously and never awaits them in either mode, so the parse mode changes nothing for
+ *   them; zod itself puts a `when` on every min/max/length check.
  * - A check that throws leaves invoke as BOSUN_INTERNAL with the throw as its cause.
  */
 import type { z } from 'zod';
@@ -64,6 +67,7 @@ function holdsUserFunction(root: unknown): boolean {
       return false;
     for (const key of Object.keys(value)) {
       if (key === 'getter') return true; // z.lazy: its inside is the user's code
+      if (key === 'when' || key === 'error') continue; // called sync in both modes, never awaited
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (descriptor && 'value' in descriptor && visit(descriptor.value, depth + 1)) return true;
       if (descriptor?.get && key === 'shape' && visit((value as Record<string, unknown>)[key], depth + 1))
