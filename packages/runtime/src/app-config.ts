@@ -54,7 +54,15 @@ export const runtimeEnvSchema = z.object({
 
 export type AppConfig = BosunEnv & z.infer<typeof runtimeEnvSchema> & Record<string, unknown>;
 
-export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecord): AppConfig {
+/**
+ * Parses the process's environment once: bosun's and the runtime's variables, every service's
+ * `env`, and `extra` schemas (process components' variables, e.g. the platform's gateway).
+ */
+export function loadAppConfig(
+  services: ReadonlyArray<AnyService>,
+  env: EnvRecord,
+  extra: ReadonlyArray<z.ZodObject> = [],
+): AppConfig {
   if (services.length === 0) {
     throw coreErrors.create('BOSUN_DEFINITION_INVALID', 'A bosun process needs at least one service.');
   }
@@ -68,12 +76,12 @@ export function loadAppConfig(services: ReadonlyArray<AnyService>, env: EnvRecor
   }
   let shape: z.ZodRawShape = { ...runtimeEnvSchema.shape };
   const checks: z.core.$ZodCheck<Record<string, unknown>>[] = [];
-  for (const service of services) {
-    if (!service.env) continue;
-    shape = { ...shape, ...service.env.shape };
+  for (const schema of [...services.map((s) => s.env), ...extra]) {
+    if (!schema) continue;
+    shape = { ...shape, ...schema.shape };
     // Object-level refinements (core's REFINEMENTS_SEE_EVERY_VARIABLE) travel with the shape.
     checks.push(
-      ...((service.env._zod.def.checks ?? []) as unknown as z.core.$ZodCheck<Record<string, unknown>>[]),
+      ...((schema._zod.def.checks ?? []) as unknown as z.core.$ZodCheck<Record<string, unknown>>[]),
     );
   }
   const merged = z.object(shape);

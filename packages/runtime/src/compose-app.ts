@@ -13,6 +13,7 @@
  */
 import {
   type AnyService,
+  type Component,
   createHealthServer,
   createLifecycle,
   createLogger,
@@ -154,8 +155,8 @@ export function composeApp(options: AppOptions): App {
         context,
         caller: extension?.caller,
         log: serviceLog(service),
-        // One process, several services: each gets the next port after PORT.
-        port: config.PORT === 0 ? 0 : config.PORT + index,
+        // One process, several services: each gets the next port (after PORT + portOffset).
+        port: config.PORT === 0 ? 0 : config.PORT + (options.portOffset ?? 0) + index,
         host: config.HOST,
         production: config.NODE_ENV === 'production',
         registry: metrics.registry,
@@ -186,6 +187,21 @@ export function composeApp(options: AppOptions): App {
       lifecycle.register(component);
     });
     lifecycle.register({ name: 'announce-ports', start: () => void refreshPorts() });
+  }
+
+  // COMPONENTS_START_LAST (process-components.ts): after every transport, so they stop first.
+  if (options.components) {
+    const created = options.components.create({
+      config,
+      log,
+      metrics,
+      health,
+      instance,
+      transport: () => bus!.transport,
+    });
+    for (const component of Array.isArray(created) ? created : [created as Component]) {
+      lifecycle.register(component);
+    }
   }
 
   let stdioClosed: Promise<void> | undefined;

@@ -20,6 +20,7 @@ import {
 import type { AppConfig } from './app-config.js';
 import type { BusComponent } from './bus-component.js';
 import type { HttpComponent } from './http-component.js';
+import type { ProcessComponents } from './process-components.js';
 import type { QueueComponent } from './queue-component.js';
 import type { ContextFactory } from './service-context.js';
 import type { ServiceExtensions } from './service-extension.js';
@@ -35,6 +36,13 @@ export interface AppOptions {
   log?: Logger;
   /** Per service name: extra routes, REST caller identification, queue need (service-extension.ts). */
   extensions?: ServiceExtensions;
+  /** Components beside the services, started last and stopped first (process-components.ts). */
+  components?: ProcessComponents;
+  /**
+   * Service i's HTTP server listens on PORT + portOffset + i (PORT=0: every one on a free port).
+   * Default 0. The one-process platform passes 1 so its gateway has PORT itself.
+   */
+  portOffset?: number;
   /**
    * Parts built (and the health server already listening) before this module was loaded,
    * so /livez answers while the transports' code loads (see run-service.ts).

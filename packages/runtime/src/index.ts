@@ -7,6 +7,7 @@ export { loadAppConfig } from './app-config.js';
 export { createApp } from './create-app.js';
 export type { App, AppOptions } from './early-parts.js';
 export type { HttpComponent } from './http-component.js';
+export type { ComponentParts, ProcessComponents } from './process-components.js';
 export type { QueueComponent } from './queue-component.js';
 export type { RunServiceOptions } from './run-service.js';
 export { runService } from './run-service.js';

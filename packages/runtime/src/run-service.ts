@@ -13,7 +13,7 @@
  */
 import { type AnyService, type EnvRecord, flushLogger, type ProcessLike, runMain } from '@bosun/core';
 import { loadAppConfig } from './app-config.js';
-import { type App, buildEarlyParts } from './early-parts.js';
+import { type App, type AppOptions, buildEarlyParts } from './early-parts.js';
 import type { ServiceExtensions } from './service-extension.js';
 
 export interface RunServiceOptions {
@@ -23,6 +23,10 @@ export interface RunServiceOptions {
   dataDir?: string;
   /** Per service name: extra routes, REST caller identification, queue need (ServiceExtension). */
   extensions?: ServiceExtensions;
+  /** Components beside the services (process-components.ts), e.g. the platform's gateway. */
+  components?: AppOptions['components'];
+  /** Service i's HTTP port is PORT + portOffset + i. Default 0. */
+  portOffset?: number;
 }
 
 export async function runService(options: RunServiceOptions): Promise<App | undefined> {
@@ -31,7 +35,11 @@ export async function runService(options: RunServiceOptions): Promise<App | unde
   let app: App | undefined;
   await runMain(
     async () => {
-      const config = loadAppConfig(services, options.env);
+      const config = loadAppConfig(
+        services,
+        options.env,
+        options.components?.env ? [options.components.env] : [],
+      );
       // LIVEZ_BEFORE_TRANSPORTS: the health server listens before the transports' code loads.
       const early = buildEarlyParts({ services, config, mcpStdio });
       await early.health.start?.(new AbortController().signal);
@@ -43,6 +51,8 @@ export async function runService(options: RunServiceOptions): Promise<App | unde
         dataDir: options.dataDir,
         early,
         extensions: options.extensions,
+        components: options.components,
+        portOffset: options.portOffset,
       });
       app = composed;
       return composed;
