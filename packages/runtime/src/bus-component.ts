@@ -33,6 +33,7 @@ import {
   createResilience,
   type EventBus,
   type Heartbeat,
+  type OutboxWriter,
   type RegistryView,
   type RpcServer,
   serveRpc,
@@ -61,6 +62,8 @@ export interface BusComponentOptions {
   ports: () => Record<string, number>;
   isReady: () => boolean;
   heartbeatIntervalMs?: number;
+  /** Where `publish(..., { db })` writes (outbox-component.ts); without it such a publish throws. */
+  outbox?: OutboxWriter;
 }
 
 export interface BusComponent extends Component {
@@ -194,6 +197,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         );
         const bus = createEventBus(transport, service, {
           log,
+          outbox: options.outbox,
           createContext: (init) =>
             context({
               transport: 'event',

@@ -1,0 +1,86 @@
+/**
+ * The transactional outbox, wired for every service of the process that declares
+ * `events.publishes`, with no code in the service: `ctx.events.publish(subject, data,
+ * { db: client })` writes to the outbox inside the caller's transaction, and a relay
+ * publishes committed rows to the bus.
+ *
+ * Two components, because they sit at two places in the start order:
+ * - `outbox:schema` migrates the bosun-owned outbox schema (`bosun_bus`) right after the
+ *   database, before any transport takes work, so no handler can write before the table exists.
+ * - `outbox:relay` starts after the bus (it needs the transport) and stops before it; on
+ *   stop it makes one last pass, so rows committed while the process drained go out now
+ *   instead of waiting for another replica.
+ *
+ * Invariants (named in @bosun/bus): OUTBOX_COMMITS_WITH_THE_ROW, RELAY_IS_AT_LEAST_ONCE,
+ * DEDUP_BY_EVENT_ID, RELAYS_NEVER_SHARE_A_ROW, RELAY_PUBLISHES_ITS_OWN_SOURCES.
+ * Not a readiness check: the relay retries by itself, and rows wait safely in the table.
+ */
+import {
+  createOutboxRelay,
+  createOutboxWriter,
+  DEFAULT_OUTBOX_SCHEMA,
+  type OutboxRelay,
+  type OutboxWriter,
+  outboxMigrations,
+  type Transport,
+} from '@bosun/bus';
+import { type AnyService, type Component, type Logger, runMigrations } from '@bosun/core';
+import type pg from 'pg';
+
+export interface OutboxParts {
+  writer: OutboxWriter;
+  schema: Component;
+  relay: Component;
+}
+
+export interface OutboxPartsOptions {
+  services: ReadonlyArray<AnyService>;
+  /** The process's pool (after the database started). */
+  pool: () => pg.Pool;
+  /** The bus transport (after the bus started). */
+  transport: () => Transport;
+  log: Logger;
+}
+
+/** The outbox for the services that publish events; undefined when none does. */
+export function outboxParts(options: OutboxPartsOptions): OutboxParts | undefined {
+  const sources = options.services
+    .filter((s) => Object.keys(s.events.publishes).length > 0)
+    .map((s) => s.name);
+  if (sources.length === 0) return undefined;
+  const log = options.log.child({ component: 'outbox' });
+  let relay: OutboxRelay | undefined;
+  return {
+    writer: createOutboxWriter({ schema: DEFAULT_OUTBOX_SCHEMA }),
+    schema: {
+      name: 'outbox:schema',
+      async start() {
+        const applied = await runMigrations(options.pool(), {
+          schema: DEFAULT_OUTBOX_SCHEMA,
+          migrations: outboxMigrations,
+        });
+        if (applied.length > 0) log.info({ schema: DEFAULT_OUTBOX_SCHEMA, applied }, 'migrations applied');
+      },
+    },
+    relay: {
+      name: 'outbox:relay',
+      async start() {
+        relay = createOutboxRelay({
+          db: options.pool(),
+          transport: options.transport(),
+          sources,
+          log,
+          schema: DEFAULT_OUTBOX_SCHEMA,
+        });
+        await relay.start();
+      },
+      async stop() {
+        const r = relay;
+        relay = undefined;
+        if (!r) return;
+        await r.flush();
+        await r.stop();
+      },
+    },
+  };
+}
