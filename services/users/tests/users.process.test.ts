@@ -14,6 +14,7 @@ interface User {
   email: string;
   name: string;
   scopes: string[];
+  createdAt: string;
 }
 interface Tokens {
   accessToken: string;
@@ -279,9 +280,7 @@ describe('the users service over HTTP', () => {
           ['outbox@example.com'],
         );
       await expect.poll(async () => (await events()).rows.map((r) => r.sent)).toEqual([true]);
-      const [{ payload }] = (await events()).rows as [
-        { payload: { source: string; subject: string; data: unknown } },
-      ];
+      const { payload } = (await events()).rows[0]!;
       expect(payload).toMatchObject({ source: 'users', subject: 'user.created' });
       expect(payload.data).toEqual({
         id: user.id,
