@@ -70,6 +70,7 @@ export type {
   Component,
   DrainResult,
   HealthCheckEntry,
+  HealthDetails,
   Lifecycle,
   LifecycleOptions,
   LifecycleState,

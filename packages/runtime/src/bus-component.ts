@@ -42,6 +42,7 @@ import {
 } from '@bosun/bus';
 import type { AnyService, Component, EventPublisher, Logger, RemoteCall } from '@bosun/core';
 import type { Registry } from 'prom-client';
+import { breakerDetails, watchBreakers } from './breaker-metrics.js';
 import { runtimeErrors } from './runtime.errors.js';
 import type { ContextFactory } from './service-context.js';
 
@@ -79,6 +80,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
   const overNats = options.natsUrl !== undefined;
   const mode = options.production ? 'production' : 'development';
   const resilience = createResilience();
+  watchBreakers(resilience, log, options.registry);
   let transport: Transport | undefined;
   let view: RegistryView | undefined;
   const signers = new Map<string, ServiceSigner>();
@@ -221,6 +223,8 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         );
       }
     },
+    // BREAKER_IS_NOT_READINESS: open breakers are shown, never a failure.
+    health: () => breakerDetails(resilience),
     async drain(signal) {
       // Goodbye first: registry views drop this instance before its intake closes.
       await Promise.all(heartbeats.splice(0).map((h) => h.stop().catch(() => {})));
