@@ -2,6 +2,9 @@
  * Builds the OperationContext a handler receives, for any transport. Transports supply
  * what they know (request id, logger, abort signal, caller, trace); the runtime adds the
  * service's config, database, job sender and event publisher. One factory per service.
+ *
+ * Invariant TRACE_RIDES_THE_JOB: a context with a traceparent sends its jobs with it
+ * (stored on the job row), unless the caller passes one of its own.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -50,7 +53,7 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
       signal: base.signal ?? never,
       config: deps.config,
       db: deps.db(),
-      jobs: deps.jobs,
+      jobs: base.traceparent ? tracedJobs(deps.jobs, base.traceparent) : deps.jobs,
       events: deps.events,
       call: deps.call,
       caller: base.caller ?? {},
@@ -58,6 +61,10 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
       progress: base.progress ?? (async () => {}),
     };
   };
+}
+
+function tracedJobs(jobs: JobSender, traceparent: string): JobSender {
+  return { send: (name, data, options) => jobs.send(name, data, { traceparent, ...options }) };
 }
 
 /** A JobSender for processes without a queue: says how to get one. */
