@@ -32,6 +32,10 @@ export interface OutboxListenClient {
   query(text: string): Promise<unknown>;
   on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(
+    event: 'notification',
+    listener: (message: { channel: string; payload?: string }) => void,
+  ): unknown;
   release(error?: Error | boolean): void;
 }
 
@@ -69,6 +73,8 @@ export interface OutboxRelay {
   flush(): Promise<void>;
   /** True while the LISTEN connection is up. */
   readonly listening: boolean;
+  /** For metrics and /readyz details: 0 failures means the last pass published everything it took. */
+  status(): { listening: boolean; consecutiveFailures: number; lastError?: string };
   /** Stops waking; a batch in flight finishes first. Idempotent. */
   stop(): Promise<void>;
 }
@@ -106,7 +112,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running: Promise<void> | undefined;
   let again = false;
   let failures = 0;
-  let listener: OutboxListenClient | undefined;
+  let lastError: string | undefined;
+  let listener: { client: OutboxListenClient; close(): void } | undefined;
   let listenBackoff = 100;
   const timers = new Set<NodeJS.Timeout>();
 
@@ -121,6 +128,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const backOff = (error: unknown, during: string) => {
     failures++;
+    lastError = `${during}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
     const delay = Math.min(initialDelay * 2 ** (failures - 1), maxDelay);
     log.warn({ err: error, during, retryInMs: delay }, 'outbox relay failed; rows stay in the outbox');
     later(delay, () => void wake());
@@ -171,6 +179,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return 'failed';
     }
     failures = 0;
+    lastError = undefined;
     return rows.length < batchSize ? 'done' : 'more';
   }
 
@@ -198,30 +207,39 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function listen(): Promise<void> {
     const client = await db.connect();
-    let lost = false;
-    const onLost = (error: Error) => {
-      if (lost) return;
-      lost = true;
-      if (listener === client) listener = undefined;
-      client.release(error);
+    let done = false;
+    const onNotification = (message: { channel: string; payload?: string }) => {
+      if (message.channel === tables.channel && (!message.payload || own.has(message.payload))) void wake();
+    };
+    // The connection is never handed back to the pool: it holds LISTEN state and our
+    // listeners, so it is destroyed (release(error or true)) exactly once.
+    const close = (error?: Error) => {
+      if (done) return;
+      done = true;
+      client.removeListener('notification', onNotification);
+      if (listener?.client === client) listener = undefined;
+      client.release(error ?? true);
+    };
+    const onError = (error: Error) => {
+      if (done) return;
+      close(error);
       log.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
       reconnect();
     };
-    client.on('error', onLost);
-    client.on('notification', (message) => {
-      if (message.channel === tables.channel && (!message.payload || own.has(message.payload))) void wake();
-    });
+    // Stays attached after close: a destroyed client may still emit a late error.
+    client.on('error', onError);
+    client.on('notification', onNotification);
     try {
       await client.query(`LISTEN ${tables.channelIdent}`);
     } catch (error) {
-      onLost(error as Error);
+      onError(error as Error);
       return;
     }
     if (stopped) {
-      client.release(true);
+      close();
       return;
     }
-    listener = client;
+    listener = { client, close: () => close() };
     listenBackoff = 100;
   }
 
@@ -252,6 +270,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     get listening() {
       return listener !== undefined;
     },
+    status() {
+      const listening = listener !== undefined;
+      return lastError === undefined
+        ? { listening, consecutiveFailures: failures }
+        : { listening, consecutiveFailures: failures, lastError };
+    },
     async start() {
       if (started) return;
       started = true;
@@ -271,12 +295,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await running;
-      const client = listener;
-      listener = undefined;
-      if (client) {
-        await client.query(`UNLISTEN ${tables.channelIdent}`).catch(() => {});
-        client.release();
-      }
+      listener?.close();
     },
   };
 }

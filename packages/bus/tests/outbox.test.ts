@@ -199,6 +199,8 @@ describe.each(adapters)('outbox over %s', (_name, skip, makeConnect) => {
       for (const n of [2001, 2002, 2003]) await h.publisher.publish(SUBJECT, { n }, { db: client });
     });
     await expect.poll(() => [...h.seen.keys()].sort()).toEqual([2001, 2002, 2003]);
+    // The relay marks rows sent once the bus has acked them, just after subscribers may see them.
+    await expect.poll(() => h.unsent()).toBe(0);
     await h.settle();
     expect([...h.seen.entries()].sort()).toEqual([
       [-1, 1],
@@ -332,6 +334,23 @@ describe('outbox writes', () => {
         return rows.map((r) => r.event_id);
       })
       .toEqual([`${source}-later`]);
+  });
+});
+
+describe('outbox relay connections', () => {
+  test('a relay whose LISTEN connection is killed keeps publishing and listens again', async () => {
+    const h = await harness(adapters[0]![2]());
+    const relay = await h.relay();
+    expect(relay.listening).toBe(true);
+    await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %outbox%'`,
+    );
+    await expect.poll(() => relay.listening).toBe(false);
+    await h.publisher.publish(SUBJECT, { n: 7001 }, { db: pool });
+    await expect.poll(() => h.seen.get(7001)).toBe(1);
+    await expect.poll(() => relay.listening).toBe(true);
+    expect(relay.status().consecutiveFailures).toBe(0);
   });
 });
 

@@ -109,7 +109,13 @@ export function composeApp(options: AppOptions): App {
   }
   // The outbox relay reaches the bus after it has started.
   const outbox = database
-    ? outboxParts({ services, pool: () => database.connection.pool, transport: () => bus!.transport, log })
+    ? outboxParts({
+        services,
+        pool: () => database.connection.pool,
+        transport: () => bus!.transport,
+        log,
+        registry: metrics.registry,
+      })
     : undefined;
   if (outbox) lifecycle.register(outbox.schema);
   if (database) {

@@ -13,7 +13,9 @@
  *
  * Invariants (named in @bosun/bus): OUTBOX_COMMITS_WITH_THE_ROW, RELAY_IS_AT_LEAST_ONCE,
  * DEDUP_BY_EVENT_ID, RELAYS_NEVER_SHARE_A_ROW, RELAY_PUBLISHES_ITS_OWN_SOURCES.
- * Not a readiness check: the relay retries by itself, and rows wait safely in the table.
+ * Not a readiness failure: the relay retries by itself and rows wait safely in the table;
+ * its state shows as the `outbox:relay` check's /readyz details and as the gauge
+ * `bosun_outbox_relay_failures` (consecutive failed passes; alert when it stays above 0).
  */
 import {
   createOutboxRelay,
@@ -26,6 +28,7 @@ import {
 } from '@bosun/bus';
 import { type AnyService, type Component, type Logger, runMigrations } from '@bosun/core';
 import type pg from 'pg';
+import { Gauge, type Registry } from 'prom-client';
 
 export interface OutboxParts {
   writer: OutboxWriter;
@@ -40,6 +43,7 @@ export interface OutboxPartsOptions {
   /** The bus transport (after the bus started). */
   transport: () => Transport;
   log: Logger;
+  registry?: Registry;
 }
 
 /** The outbox for the services that publish events; undefined when none does. */
@@ -50,6 +54,16 @@ export function outboxParts(options: OutboxPartsOptions): OutboxParts | undefine
   if (sources.length === 0) return undefined;
   const log = options.log.child({ component: 'outbox' });
   let relay: OutboxRelay | undefined;
+  if (options.registry && !options.registry.getSingleMetric('bosun_outbox_relay_failures')) {
+    new Gauge({
+      name: 'bosun_outbox_relay_failures',
+      help: 'Consecutive failed outbox relay passes (0 = publishing); rows wait in bosun_bus.outbox meanwhile',
+      registers: [options.registry],
+      collect() {
+        this.set(relay?.status().consecutiveFailures ?? 0);
+      },
+    });
+  }
   return {
     writer: createOutboxWriter({ schema: DEFAULT_OUTBOX_SCHEMA }),
     schema: {
@@ -74,11 +88,17 @@ export function outboxParts(options: OutboxPartsOptions): OutboxParts | undefine
         });
         await relay.start();
       },
-      async stop() {
+      health: () => relay?.status(),
+      async stop(signal) {
         const r = relay;
         relay = undefined;
         if (!r) return;
-        await r.flush();
+        // One last pass for rows committed while draining, unless the bus is failing (it would
+        // only wait for timeouts) or the stop deadline comes first; unsent rows are safe anyway.
+        if (r.status().consecutiveFailures === 0) {
+          const deadline = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+          await Promise.race([r.flush(), deadline]);
+        }
         await r.stop();
       },
     },

@@ -4,9 +4,11 @@
  * service's config, database, job sender and event publisher. One factory per service.
  *
  * Invariant TRACE_RIDES_THE_JOB: a context with a traceparent sends its jobs with it
- * (stored on the job row), unless the caller passes one of its own.
+ * (stored on the job row), unless the caller passes one of its own; its events carry it
+ * (and the request id) in their headers, on the bus and through the outbox alike.
  */
 import { randomUUID } from 'node:crypto';
+import type { PublishOptions } from '@bosun/bus';
 import type {
   AnyService,
   Caller,
@@ -54,7 +56,7 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
       config: deps.config,
       db: deps.db(),
       jobs: base.traceparent ? tracedJobs(deps.jobs, base.traceparent) : deps.jobs,
-      events: deps.events,
+      events: base.traceparent ? tracedEvents(deps.events, requestId, base.traceparent) : deps.events,
       call: deps.call,
       caller: base.caller ?? {},
       traceparent: base.traceparent,
@@ -65,6 +67,15 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
 
 function tracedJobs(jobs: JobSender, traceparent: string): JobSender {
   return { send: (name, data, options) => jobs.send(name, data, { traceparent, ...options }) };
+}
+
+function tracedEvents(events: EventPublisher, requestId: string, traceparent: string): EventPublisher {
+  return {
+    publish: (subject, data, options) => {
+      const traced: PublishOptions = { ctx: { requestId, traceparent }, ...options };
+      return events.publish(subject, data, traced);
+    },
+  };
 }
 
 /** A JobSender for processes without a queue: says how to get one. */

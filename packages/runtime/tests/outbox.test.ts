@@ -82,9 +82,20 @@ describe('the outbox, wired by the runtime', () => {
     const pool = app.database!.connection.pool;
     const orders = await pool.query('SELECT n FROM shop.orders');
     expect(orders.rows).toEqual([{ n: 2 }]);
-    const outbox = await pool.query(
-      "SELECT sent_at IS NOT NULL AS sent FROM bosun_bus.outbox WHERE source = 'shop'",
-    );
-    expect(outbox.rows).toEqual([{ sent: true }]);
+    // Marked sent once the bus acked it, which may be just after the subscriber saw it.
+    const sent = async () =>
+      (await pool.query("SELECT sent_at IS NOT NULL AS sent FROM bosun_bus.outbox WHERE source = 'shop'"))
+        .rows;
+    await expect.poll(sent).toEqual([{ sent: true }]);
+  });
+
+  test('the relay shows in /readyz details and as bosun_outbox_relay_failures 0 while it publishes', async () => {
+    const report = await app.health.readiness();
+    expect(report.status).toBe('ok');
+    expect(report.checks['outbox:relay']).toMatchObject({
+      ok: true,
+      details: { listening: true, consecutiveFailures: 0 },
+    });
+    expect(await app.metrics.render()).toMatch(/^bosun_outbox_relay_failures(\{[^}]*\})? 0$/m);
   });
 });
