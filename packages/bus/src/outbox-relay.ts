@@ -113,6 +113,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let again = false;
   let failures = 0;
   let lastError: string | undefined;
+  let lastFailureAt = 0;
   let listener: { client: OutboxListenClient; close(): void } | undefined;
   let listenBackoff = 100;
   const timers = new Set<NodeJS.Timeout>();
@@ -128,10 +129,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const backOff = (error: unknown, during: string) => {
     failures++;
+    lastFailureAt = Date.now();
     lastError = `${during}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
     const delay = Math.min(initialDelay * 2 ** (failures - 1), maxDelay);
     log.warn({ err: error, during, retryInMs: delay }, 'outbox relay failed; rows stay in the outbox');
     later(delay, () => void wake());
+  };
+
+  const recovered = () => {
+    if (failures > 0) log.info({ after: failures }, 'outbox relay publishing again');
+    failures = 0;
+    lastError = undefined;
   };
 
   async function publishBatch(): Promise<'more' | 'done' | 'failed'> {
@@ -142,7 +150,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       backOff(error, 'claim');
       return 'failed';
     }
-    if (rows.length === 0) return 'done';
+    if (rows.length === 0) {
+      // A row that failed here is due again at most maxDelay later; an empty claim after that
+      // means none of ours is waiting (another replica may have published it).
+      if (failures > 0 && Date.now() - lastFailureAt > maxDelay) recovered();
+      return 'done';
+    }
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
     const results = await Promise.allSettled(
       rows.map((row) =>
@@ -178,8 +191,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       backOff(firstError, 'publish');
       return 'failed';
     }
-    failures = 0;
-    lastError = undefined;
+    recovered();
     return rows.length < batchSize ? 'done' : 'more';
   }
 

@@ -372,7 +372,7 @@ describe.skipIf(skipNats)('outbox while NATS is unreachable', () => {
       return t;
     };
     const h = await harness(connect);
-    await h.relay();
+    const relay = await h.relay();
     await server.stop();
     await inTransaction(async (client) => {
       for (let n = 6000; n < 6050; n++) await h.publisher.publish(SUBJECT, { n }, { db: client });
@@ -391,8 +391,14 @@ describe.skipIf(skipNats)('outbox while NATS is unreachable', () => {
         { timeout: 30_000 },
       )
       .toBe(50);
+    expect(relay.status()).toMatchObject({
+      consecutiveFailures: expect.any(Number),
+      lastError: expect.any(String),
+    });
+    expect(relay.status().consecutiveFailures).toBeGreaterThan(0);
     await server.start();
     await expect.poll(() => h.unsent(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => relay.status().consecutiveFailures).toBe(0);
     await h.settle();
     expect(h.seen.size).toBe(51);
     expect([...h.seen.values()].every((count) => count === 1)).toBe(true);
