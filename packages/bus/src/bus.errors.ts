@@ -40,7 +40,7 @@ export const busErrors = defineErrors('@bosun/bus', {
     status: 500,
     retryable: false,
     title:
-      'publish() was given a database transaction but no outbox is configured; publish after commit instead',
+      'publish() was given a database client but this event bus has no outbox; the runtime wires one when the process has a database (else pass createEventBus({ outbox }), or publish after commit)',
   },
   BOSUN_BUS_CLOSED: {
     status: 503,

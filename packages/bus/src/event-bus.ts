@@ -15,7 +15,10 @@
  *   for data that can never pass its schema, the event goes to `<root>.dlq.<service>.<subject>`
  *   (stored durably) and is terminated; if that publish fails, the event is retried instead.
  * - PUBLISH_IS_DEDUPLICATED: retries of one publish carry the same event id.
- * Not here: the transactional outbox (publishing inside a DB transaction) — see AGENTS.md.
+ * - OUTBOX_COMMITS_WITH_THE_ROW: `publish(subject, data, { db: client })` validates the
+ *   same way, then writes the same envelope and headers to the outbox through `client`
+ *   (inside the caller's transaction) instead of the bus; outbox-relay.ts publishes it
+ *   after COMMIT with the event id as message id (DEDUP_BY_EVENT_ID).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -37,6 +40,7 @@ import {
 } from '@bosun/core';
 import { busErrors } from './bus.errors.js';
 import { decodeJson, encodeJson, HEADERS } from './envelope.js';
+import type { OutboxWriter } from './outbox-writer.js';
 import type { BusHeaders, Disposition, EventDelivery, Subscription, Transport } from './transport.port.js';
 
 /** The stored form of an event. */
@@ -81,12 +85,18 @@ export interface EventBusOptions {
   concurrency?: number;
   /** How long publish() keeps retrying a transient failure (e.g. NATS reconnecting). Default 10_000 ms. */
   publishRetryMs?: number;
+  /** Where `publish(..., { db })` writes (createOutboxWriter). Without it such a publish throws BOSUN_BUS_OUTBOX_NOT_CONFIGURED. */
+  outbox?: OutboxWriter;
 }
 
 export interface PublishOptions {
   /** Reuse to make a repeated publish idempotent. Default: a new UUID. */
   id?: string;
   ctx?: Pick<OperationContext, 'requestId' | 'traceparent'>;
+  /**
+   * A client inside the caller's open transaction: the event goes to the outbox in that
+   * transaction and reaches the bus after COMMIT (nothing on ROLLBACK). Needs `outbox`.
+   */
   db?: DbPort;
 }
 
@@ -214,10 +224,10 @@ export function createEventBus(
 
   return {
     async publish(subject, data, publishOptions = {}) {
-      if (publishOptions.db) {
+      if (publishOptions.db && !options.outbox) {
         throw busErrors.create(
           'BOSUN_BUS_OUTBOX_NOT_CONFIGURED',
-          `publish("${subject}") got a db transaction, but the outbox is not built yet; publish after commit.`,
+          `publish("${subject}") got a db transaction, but this event bus has no outbox; pass createEventBus({ outbox: createOutboxWriter() }) (the runtime does when the process has a database), or publish after commit.`,
         );
       }
       const schema = service.events.publishes[subject];
@@ -244,6 +254,17 @@ export function createEventBus(
           childContext(parseTraceparent(publishOptions.ctx?.traceparent)),
         ),
       };
+      if (publishOptions.db) {
+        // The same bytes encodeJson(event) would put on the bus (PAYLOADS_ARE_BYTES).
+        const payload = JSON.stringify(event);
+        return options.outbox!.write(publishOptions.db, {
+          id,
+          source: service.name,
+          subject,
+          payload,
+          headers,
+        });
+      }
       await publishDurable(subjects.event(subject), event, id, headers);
     },
     start() {

@@ -1,7 +1,7 @@
 /**
  * @bosun/bus — services talking to services: the Transport port with NATS and
  * in-process adapters, RPC (serveRpc, createClient) with per-target resilience,
- * durable events, and registry heartbeats.
+ * durable events with a transactional outbox, and registry heartbeats.
  */
 export type { BusErrorCode } from './bus.errors.js';
 export { busErrors } from './bus.errors.js';
@@ -23,6 +23,11 @@ export type { InProcessTransportOptions } from './in-process.transport.js';
 export { createInProcessTransport } from './in-process.transport.js';
 export type { NatsTransportOptions } from './nats.transport.js';
 export { createNatsTransport } from './nats.transport.js';
+export { DEFAULT_OUTBOX_SCHEMA, outboxMigrations } from './outbox-migrations.js';
+export type { OutboxListenClient, OutboxPool, OutboxRelay, OutboxRelayOptions } from './outbox-relay.js';
+export { createOutboxRelay } from './outbox-relay.js';
+export type { OutboxEntry, OutboxWriter, OutboxWriterOptions } from './outbox-writer.js';
+export { createOutboxWriter } from './outbox-writer.js';
 export type { Heartbeat, HeartbeatMessage, HeartbeatOptions, OperationInfo } from './registry-heartbeat.js';
 export {
   describeOperations,

@@ -73,6 +73,7 @@ export type {
   Component,
   DrainResult,
   HealthCheckEntry,
+  HealthDetails,
   Lifecycle,
   LifecycleOptions,
   LifecycleState,

@@ -45,6 +45,17 @@ describe('health server', () => {
     expect(ready.json()).toMatchObject({ status: 'ok', state: 'ready' });
   });
 
+  test('details a passing check returns are shown in /readyz without failing it', async () => {
+    const { lifecycle, health } = setup();
+    lifecycle.register({ name: 'bus', health: () => ({ breakers: { users: 'open' } }) });
+    lifecycle.register({ name: 'queue', health: () => {} });
+    await lifecycle.start();
+    const res = await get(health, '/readyz');
+    expect(res.status).toBe(200);
+    expect(res.json().checks.bus).toMatchObject({ ok: true, details: { breakers: { users: 'open' } } });
+    expect(res.json().checks.queue).not.toHaveProperty('details');
+  });
+
   test('/readyz is 503 naming each failing check with its reason; passing checks are listed ok', async () => {
     const { lifecycle, health } = setup({
       checks: { cache: () => {} },

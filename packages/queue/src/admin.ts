@@ -98,6 +98,7 @@ export function createAdmin(pool: pg.Pool, t: Tables): Admin {
       progress: r.progress,
       lastError: r.last_error,
       output: r.output,
+      traceparent: r.traceparent,
     };
   }
 
@@ -142,6 +143,7 @@ export function createAdmin(pool: pg.Pool, t: Tables): Admin {
       finishedAt: r.finished_at,
       progress: r.progress,
       lastError: r.last_error,
+      traceparent: r.traceparent,
     }));
     return { jobs, next: jobs.length === limit ? jobs[jobs.length - 1]!.id : null };
   }

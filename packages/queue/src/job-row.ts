@@ -9,6 +9,7 @@ import { queueErrors } from './queue.errors.js';
 import type { QueueDefinition, SendOptions } from './types.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export function assertQueueName(name: unknown, what = 'queue name'): asserts name is string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
@@ -47,6 +48,7 @@ const KNOWN = new Set([
   'expireInSeconds',
   'retentionSeconds',
   'deadLetter',
+  'traceparent',
   'db',
   'schema',
 ]);
@@ -82,6 +84,12 @@ export function optionFields(options: SendOptions & QueueDefinition): string {
       throw optionError('singletonKey', o.singletonKey, 'a non-empty string of at most 1000 characters');
     }
     f.k = o.singletonKey;
+  }
+  if (o.traceparent !== undefined) {
+    if (typeof o.traceparent !== 'string' || !TRACEPARENT.test(o.traceparent)) {
+      throw optionError('traceparent', o.traceparent, 'a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)');
+    }
+    f.tp = o.traceparent;
   }
   const s = o.startAfter;
   if (s !== undefined) {

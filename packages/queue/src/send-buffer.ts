@@ -31,6 +31,7 @@ export interface InsertedRow {
   attempt: number;
   retry_limit: number;
   priority: number;
+  traceparent: string | null;
 }
 
 /** IN_PROCESS_HANDOFF: the local worker that may take a due job directly. */

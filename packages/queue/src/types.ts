@@ -5,7 +5,10 @@
 import type { DbPort, JobSendOptions } from '@bosun/core';
 import type { z } from 'zod';
 
-/** Options accepted by `send()`; `db` enqueues inside the caller's transaction. */
+/**
+ * Options accepted by `send()`; `db` enqueues inside the caller's transaction and
+ * `traceparent` (W3C) is stored on the row and handed to the handler (TRACE_RIDES_THE_JOB).
+ */
 export type SendOptions = JobSendOptions;
 
 /** Per-queue defaults and the data schema, declared once with `queue.define()`. */
@@ -45,6 +48,8 @@ export interface QueueJob<D = unknown> {
   retryLimit: number;
   priority: number;
   singletonKey: string | null;
+  /** The W3C traceparent the job was sent with (TRACE_RIDES_THE_JOB), if any. */
+  traceparent: string | null;
   /** Aborted when the queue stops and the graceful deadline passes (the job is then released). */
   signal: AbortSignal;
   /** Records progress, visible in getJob(); best-effort. */
@@ -82,6 +87,8 @@ export interface JobRecord {
   progress: { value: number; message?: string } | null;
   lastError: StoredError | null;
   output: unknown;
+  /** The W3C traceparent of the context that sent the job, if it had one. */
+  traceparent: string | null;
 }
 
 /** A job as a list shows it: everything but its data and output (read those with getJob). */

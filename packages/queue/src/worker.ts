@@ -36,6 +36,7 @@ export interface ClaimedRow {
   retry_limit: number;
   priority: number;
   singleton_key: string | null;
+  traceparent: string | null;
 }
 
 export interface WorkerConfig {
@@ -110,6 +111,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       retryLimit: row.retry_limit,
       priority: row.priority,
       singletonKey: row.singleton_key,
+      traceparent: row.traceparent ?? null,
       signal: controller.signal,
       progress: async (value, message) => {
         const json = JSON.stringify(message === undefined ? { value } : { value, message });

@@ -33,6 +33,7 @@ import {
   createResilience,
   type EventBus,
   type Heartbeat,
+  type OutboxWriter,
   type RegistryView,
   type RpcServer,
   serveRpc,
@@ -41,6 +42,7 @@ import {
 } from '@bosun/bus';
 import type { AnyService, Component, EventPublisher, Logger, RemoteCall } from '@bosun/core';
 import type { Registry } from 'prom-client';
+import { breakerDetails, watchBreakers } from './breaker-metrics.js';
 import { runtimeErrors } from './runtime.errors.js';
 import type { ContextFactory } from './service-context.js';
 
@@ -61,6 +63,8 @@ export interface BusComponentOptions {
   ports: () => Record<string, number>;
   isReady: () => boolean;
   heartbeatIntervalMs?: number;
+  /** Where `publish(..., { db })` writes (outbox-component.ts); without it such a publish throws. */
+  outbox?: OutboxWriter;
 }
 
 export interface BusComponent extends Component {
@@ -76,6 +80,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
   const overNats = options.natsUrl !== undefined;
   const mode = options.production ? 'production' : 'development';
   const resilience = createResilience();
+  watchBreakers(resilience, log, options.registry);
   let transport: Transport | undefined;
   let view: RegistryView | undefined;
   const signers = new Map<string, ServiceSigner>();
@@ -194,6 +199,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         );
         const bus = createEventBus(transport, service, {
           log,
+          outbox: options.outbox,
           createContext: (init) =>
             context({
               transport: 'event',
@@ -217,6 +223,8 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         );
       }
     },
+    // BREAKER_IS_NOT_READINESS: open breakers are shown, never a failure.
+    health: () => breakerDetails(resilience),
     async drain(signal) {
       // Goodbye first: registry views drop this instance before its intake closes.
       await Promise.all(heartbeats.splice(0).map((h) => h.stop().catch(() => {})));

@@ -4,9 +4,9 @@
  * each service's schema and migrations, the job queue with the services' jobs and
  * schedules, and each service's HTTP surface (REST, OpenAPI, MCP).
  *
- * Start order (stop is the reverse): health -> database -> service schemas -> queue ->
- * transports. The health server comes first so /livez answers while dependencies
- * connect, and /readyz stays 503 until every component has started.
+ * Start order (stop is the reverse): health -> database -> service schemas -> outbox
+ * schema -> queue -> bus -> outbox relay -> transports. The health server comes first
+ * so /livez answers while dependencies connect, and /readyz stays 503 until every component has started.
  *
  * Invariants: READY_GATES_INTAKE (lifecycle + every transport), SCHEMA_PER_SERVICE.
  * Not here: process signals and exit codes (run-service.ts), env parsing (app-config.ts).
@@ -32,6 +32,7 @@ import { type BusComponent, busComponent } from './bus-component.js';
 import { type App, type AppOptions, buildEarlyParts } from './early-parts.js';
 import { type HttpComponent, httpComponent } from './http-component.js';
 import { mountMcpFor } from './mcp-mount.js';
+import { outboxParts } from './outbox-component.js';
 import { type QueueComponent, queueComponent } from './queue-component.js';
 import { queueJobsPort } from './queue-ports.js';
 import { runtimeErrors } from './runtime.errors.js';
@@ -109,6 +110,17 @@ export function composeApp(options: AppOptions): App {
       }),
     );
   }
+  // The outbox relay reaches the bus after it has started.
+  const outbox = database
+    ? outboxParts({
+        services,
+        pool: () => database.connection.pool,
+        transport: () => bus!.transport,
+        log,
+        registry: metrics.registry,
+      })
+    : undefined;
+  if (outbox) lifecycle.register(outbox.schema);
   if (database) {
     queue = queueComponent({
       services,
@@ -142,10 +154,12 @@ export function composeApp(options: AppOptions): App {
     contexts,
     registry: metrics.registry,
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+    outbox: outbox?.writer,
     isReady: () => lifecycle.isReady(),
     ports: () => refreshPorts(),
   });
   lifecycle.register(bus);
+  if (outbox) lifecycle.register(outbox.relay);
   if (!options.mcpStdio) {
     services.forEach((service, index) => {
       const context = contexts.get(service.name)!;

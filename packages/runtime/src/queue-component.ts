@@ -8,8 +8,18 @@
  *   the drain deadline, then releases the rest back to the queue with the attempt not
  *   counted (the queue's RELEASE_UNCOUNTED); released jobs are reported as abandoned work.
  * - JOB_DATA_IS_VALIDATED: a job's data is checked against its schema on send and on claim.
+ * - TRACE_RIDES_THE_JOB: a handler's ctx.traceparent is a child of the traceparent the job
+ *   was sent with (a new trace when it had none), so its logs, calls and jobs join the trace.
  */
-import type { AnyService, Component, JobContext, JobSender } from '@bosun/core';
+import {
+  type AnyService,
+  type Component,
+  childContext,
+  formatTraceparent,
+  type JobContext,
+  type JobSender,
+  parseTraceparent,
+} from '@bosun/core';
 import { createJobSender, createQueue, type Queue, type QueueJob } from '@bosun/queue';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -81,6 +91,7 @@ export function queueComponent(options: QueueComponentOptions): QueueComponent {
                 requestId: `job-${claimed.id}`,
                 signal: claimed.signal,
                 progress: (value, message) => claimed.progress(value, message),
+                traceparent: formatTraceparent(childContext(parseTraceparent(claimed.traceparent))),
               }),
               job: { id: claimed.id, name, attempt: claimed.attempt, retryLimit: claimed.retryLimit },
             };

@@ -11,8 +11,12 @@
  *   Node 20). `{ ...ctx }` still carries both (a spread reads the getters).
  * - LAZY_SIGNAL_IS_THE_CALLERS (core's invoke): a transport that supplies a lazy signal refuses a
  *   request cancelled before it started; a plain signal is copied, so invoke checks it itself.
+ * - TRACE_RIDES_THE_JOB: a context with a traceparent sends its jobs with it
+ *   (stored on the job row), unless the caller passes one of its own; its events carry it
+ *   (and the request id) in their headers, on the bus and through the outbox alike.
  */
 import { randomUUID } from 'node:crypto';
+import type { PublishOptions } from '@bosun/bus';
 import type {
   AnyService,
   Caller,
@@ -99,14 +103,15 @@ function isLazySignal(base: ContextBase): boolean {
 export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
   return (base, hints) => {
     const lazySignal = hints?.lazySignal ?? isLazySignal(base);
+    const requestId = base.requestId ?? randomUUID();
     const ctx = {
       service: deps.service.name,
-      requestId: base.requestId ?? randomUUID(),
+      requestId,
       transport: base.transport,
       config: deps.config,
       db: deps.db(),
-      jobs: deps.jobs,
-      events: deps.events,
+      jobs: base.traceparent ? tracedJobs(deps.jobs, base.traceparent) : deps.jobs,
+      events: base.traceparent ? tracedEvents(deps.events, requestId, base.traceparent) : deps.events,
       call: deps.call,
       caller: base.caller ?? {},
       traceparent: base.traceparent,
@@ -121,6 +126,19 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
     if (lazySignal) Object.defineProperty(ctx, 'signal', SIGNAL_GETTER);
     else ctx.signal = base.signal ?? NEVER;
     return ctx;
+  };
+}
+
+function tracedJobs(jobs: JobSender, traceparent: string): JobSender {
+  return { send: (name, data, options) => jobs.send(name, data, { traceparent, ...options }) };
+}
+
+function tracedEvents(events: EventPublisher, requestId: string, traceparent: string): EventPublisher {
+  return {
+    publish: (subject, data, options) => {
+      const traced: PublishOptions = { ctx: { requestId, traceparent }, ...options };
+      return events.publish(subject, data, traced);
+    },
   };
 }
 

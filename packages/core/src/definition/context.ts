@@ -25,6 +25,8 @@ export interface JobSendOptions {
   deadLetter?: string;
   /** Enqueue inside the caller's transaction: pass the client that runs it. */
   db?: DbPort;
+  /** W3C traceparent stored with the job; the runtime sets the sending context's. */
+  traceparent?: string;
 }
 
 export interface JobSender {

@@ -15,13 +15,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import type { Component, Lifecycle } from '../lifecycle/create-lifecycle.js';
+import type { Component, HealthDetails, Lifecycle } from '../lifecycle/create-lifecycle.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 
 export interface CheckResult {
   ok: boolean;
   error?: string;
   ms: number;
+  /** What a passing check reported (Component.health's result); never a readiness failure. */
+  details?: HealthDetails;
 }
 
 export interface ReadinessReport {
@@ -38,7 +40,8 @@ export interface HealthServerOptions {
   host?: string;
   metrics?: Metrics;
   /** Checks beyond the components' own `health()` (keyed by name). */
-  checks?: Record<string, () => Promise<void> | void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: as Component.health
+  checks?: Record<string, () => Promise<HealthDetails | void> | HealthDetails | void>;
   /** Per-check bound. Default 1000. */
   checkTimeoutMs?: number;
 }
@@ -151,17 +154,22 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   };
 }
 
-async function runCheck(check: () => Promise<void> | void, timeoutMs: number): Promise<CheckResult> {
+async function runCheck(
+  // biome-ignore lint/suspicious/noConfusingVoidType: as Component.health
+  check: () => Promise<HealthDetails | void> | HealthDetails | void,
+  timeoutMs: number,
+): Promise<CheckResult> {
   const began = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const details = await Promise.race([
       Promise.resolve().then(check),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    return { ok: true, ms: Math.round(performance.now() - began) };
+    const ms = Math.round(performance.now() - began);
+    return details && typeof details === 'object' ? { ok: true, ms, details } : { ok: true, ms };
   } catch (error) {
     const message = error instanceof Error ? error.message || error.name : String(error);
     return { ok: false, error: message, ms: Math.round(performance.now() - began) };

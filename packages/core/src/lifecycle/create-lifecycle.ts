@@ -35,9 +35,17 @@ export interface Component {
   drain?(signal: AbortSignal): Promise<DrainResult | undefined | void> | DrainResult | undefined | void;
   /** Releases resources. `signal` aborts at the stop deadline. */
   stop?(signal: AbortSignal): Promise<void> | void;
-  /** A readiness check for /readyz: resolves when healthy, throws (with a reason) when not. */
-  health?(): Promise<void> | void;
+  /**
+   * A readiness check for /readyz: resolves when healthy, throws (with a reason) when not.
+   * An object it resolves with is shown as the check's `details` (state worth seeing that
+   * is not a failure, e.g. circuit breakers).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a check that only throws returns nothing
+  health?(): Promise<HealthDetails | void> | HealthDetails | void;
 }
+
+/** What a health check may report besides pass/fail; JSON-serialisable. */
+export type HealthDetails = Record<string, unknown>;
 
 export interface StopResult {
   /** True when every component drained and stopped cleanly and nothing was abandoned. */
@@ -48,7 +56,8 @@ export interface StopResult {
 
 export interface HealthCheckEntry {
   name: string;
-  check: () => Promise<void> | void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: as Component.health
+  check: () => Promise<HealthDetails | void> | HealthDetails | void;
 }
 
 export interface Lifecycle {

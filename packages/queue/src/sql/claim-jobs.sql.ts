@@ -20,6 +20,6 @@ WHERE j.id = ANY(ARRAY(
   LIMIT $2
   FOR UPDATE SKIP LOCKED
 ))
-RETURNING j.id, j.data, j.attempt, j.retry_limit, j.priority, j.singleton_key, j.expire_seconds`,
+RETURNING j.id, j.data, j.attempt, j.retry_limit, j.priority, j.singleton_key, j.expire_seconds, j.traceparent`,
   };
 }

@@ -35,9 +35,9 @@ target AS (
   SELECT ${archiveSelect('failed', 'd.err', 'NULL')} FROM d
 ), letters AS (
   INSERT INTO ${t.job} (name, data, priority, retry_limit, retry_delay, retry_backoff, expire_seconds,
-    retention_seconds, origin, last_error)
+    retention_seconds, origin, last_error, traceparent)
   SELECT d.dead_letter, d.data, d.priority, d.retry_limit, d.retry_delay, d.retry_backoff, d.expire_seconds,
-    d.retention_seconds, d.name, d.err
+    d.retention_seconds, d.name, d.err, d.traceparent
   FROM d WHERE d.dead_letter IS NOT NULL
   RETURNING id, name
 )

@@ -3,7 +3,7 @@ import type { Tables } from './tables.js';
 
 const COLUMNS =
   'id::text, name, data, state, priority, attempt, retry_limit, retry_delay, retry_backoff, expire_seconds, ' +
-  'retention_seconds, singleton_key, dead_letter, origin, created_at, started_at, progress, last_error';
+  'retention_seconds, singleton_key, dead_letter, origin, created_at, started_at, progress, last_error, traceparent';
 
 export function getJobSql(t: Tables): string {
   return `SELECT ${COLUMNS}, run_at, NULL::timestamptz AS finished_at, NULL::jsonb AS output FROM ${t.job} WHERE id = $1

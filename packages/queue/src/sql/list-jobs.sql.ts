@@ -7,7 +7,7 @@
 import type { Tables } from './tables.js';
 
 const COLUMNS =
-  'id, name, state, priority, attempt, retry_limit, singleton_key, dead_letter, origin, created_at, started_at, progress, last_error';
+  'id, name, state, priority, attempt, retry_limit, singleton_key, dead_letter, origin, created_at, started_at, progress, last_error, traceparent';
 
 export function listJobsSql(t: Tables): string {
   return `SELECT * FROM (

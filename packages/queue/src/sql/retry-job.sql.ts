@@ -11,8 +11,8 @@ export function retryJobSql(t: Tables): string {
   RETURNING *
 )
 INSERT INTO ${t.job} (id, name, data, priority, retry_limit, retry_delay, retry_backoff, expire_seconds,
-  retention_seconds, singleton_key, dead_letter, origin, created_at, last_error)
+  retention_seconds, singleton_key, dead_letter, origin, created_at, last_error, traceparent)
 SELECT id, name, data, priority, retry_limit, retry_delay, retry_backoff, expire_seconds,
-  retention_seconds, singleton_key, dead_letter, origin, created_at, last_error FROM a
+  retention_seconds, singleton_key, dead_letter, origin, created_at, last_error, traceparent FROM a
 RETURNING id::text, name`;
 }

@@ -2,14 +2,13 @@
  * signUp — POST /users (public): creates a user and publishes `user.created`.
  *
  * Invariants: EMAIL_IS_UNIQUE_CASE_INSENSITIVELY (USERS_EMAIL_TAKEN), PASSWORDS_NEVER_STORED,
- * PASSWORD_NEVER_RETURNED.
- * Hazard EVENT_AFTER_COMMIT: the event is published after the INSERT has committed, as
- * @bosun/bus asks until its transactional outbox exists. A publish that fails is logged
- * (`user.created was not published`) and the sign-up still succeeds, so such a user gets no
- * welcome. Switch to the outbox when it lands: run the INSERT and
- * `ctx.events.publish('user.created', data, { db: client })` in one transaction.
+ * PASSWORD_NEVER_RETURNED, USER_AND_EVENT_COMMIT_TOGETHER — the INSERT and
+ * `ctx.events.publish('user.created', …, { db: client })` run in one transaction, so the
+ * event sits in bosun's outbox beside the row and the runtime's relay publishes it after
+ * COMMIT (OUTBOX_COMMITS_WITH_THE_ROW in @bosun/bus): every user gets exactly one
+ * user.created, and a failed sign-up none.
  */
-import { operation } from '@bosun/core';
+import { type DbPort, operation } from '@bosun/core';
 import { z } from 'zod';
 import { uuidv7 } from '../ids.js';
 import { assertPasswordPolicy } from '../password-policy.js';
@@ -28,15 +27,25 @@ export const signUp = operation({
   handler: async ({ email, password, name }, ctx: UsersContext) => {
     assertPasswordPolicy(password, { email });
     const passwordHash = await hashPassword(password, scryptParams(ctx.config));
-    let row: UserRow | undefined;
+    const client = await connect(db(ctx));
     try {
-      ({
+      await client.query('BEGIN');
+      const {
         rows: [row],
-      } = await db(ctx).query<UserRow>(
+      } = await client.query<UserRow>(
         `INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
         [uuidv7(), email, name, passwordHash],
-      ));
+      );
+      const user = toUser(row!);
+      await ctx.events.publish(
+        'user.created',
+        { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt },
+        { db: client },
+      );
+      await client.query('COMMIT');
+      return user;
     } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
       if (isUniqueViolation(error, 'users_email_key')) {
         throw usersErrors.create(
           'USERS_EMAIL_TAKEN',
@@ -44,19 +53,21 @@ export const signUp = operation({
         );
       }
       throw error;
+    } finally {
+      client.release();
     }
-    const user = toUser(row!);
-    // TODO(outbox): publish inside the INSERT's transaction once @bosun/bus has the outbox (EVENT_AFTER_COMMIT).
-    try {
-      await ctx.events.publish('user.created', {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        createdAt: user.createdAt,
-      });
-    } catch (error) {
-      ctx.log.error({ err: error, userId: user.id }, 'user.created was not published');
-    }
-    return user;
   },
 });
+
+interface TransactionClient extends DbPort {
+  release(): void;
+}
+
+/** A client of the service's pool for one transaction (the runtime's pool is a pg Pool). */
+async function connect(pool: DbPort): Promise<TransactionClient> {
+  const connectable = pool as DbPort & { connect?: () => Promise<TransactionClient> };
+  if (typeof connectable.connect !== 'function') {
+    throw new Error('signUp needs a database pool with connect() to run its transaction.');
+  }
+  return connectable.connect();
+}
