@@ -16,17 +16,17 @@
  * - LIVEZ_BEFORE_TRANSPORTS: code splitting keeps `import()`ed modules (the runtime's
  *   compose-app with Fastify, the MCP SDK and NATS) in chunks that load after the health
  *   server listens; the entry's static imports never reach them.
- * - ASSETS_BESIDE_THE_CODE: a folder named `assets` under `src/` (read by its module as
+ * - ASSETS_BESIDE_THE_CODE: a folder named `assets` beside a bundled module (read by it as
  *   `new URL('./assets/x', import.meta.url)`) is copied to `dist/assets`, where that same
- *   expression points once the module is a chunk in dist/. Two such folders are refused.
+ *   expression points once the module is a chunk in dist/. Two such folders in one bundle are refused.
  * - Source maps sit next to each chunk (`*.js.map`, sources relative to dist/); run with
  *   `--enable-source-maps` (the Dockerfiles set NODE_OPTIONS) for TypeScript stack traces.
  *
  * esbuild, not tsup: tsup depends on rollup, whose per-platform binaries the registry
  * here does not all serve, and then `npm ci` on a fresh clone refuses the lock file.
  */
-import { cpSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -66,10 +66,14 @@ export async function bundleService(dir, options = {}) {
     logLevel: options.quiet ? 'error' : 'warning',
     plugins: [externalThirdParty],
   });
-  const assets = assetFolders(join(root, 'src'));
+  // Assets of every bundled module, wherever its package lives (apps/platform bundles the registry).
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  const assets = [
+    ...new Set(Object.keys(result.metafile.inputs).map((input) => join(repo, dirname(input), 'assets'))),
+  ].filter((dir) => existsSync(dir));
   if (assets.length > 1) {
     throw new Error(
-      `${relative(root, assets[1])} and ${relative(root, assets[0])}: a bundle has one dist/assets; keep one assets folder per service.`,
+      `${relative(repo, assets[1])} and ${relative(repo, assets[0])}: a bundle has one dist/assets; keep one assets folder per bundle.`,
     );
   }
   if (assets[0]) cpSync(assets[0], join(outdir, 'assets'), { recursive: true });
@@ -78,18 +82,6 @@ export async function bundleService(dir, options = {}) {
     console.log(`bundled ${root} -> dist/ (${(bytes / 1024).toFixed(0)} KiB)`);
   }
   return { outdir, metafile: result.metafile };
-}
-
-/** Every `assets` folder below `dir`. */
-function assetFolders(dir) {
-  const found = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const path = join(dir, entry.name);
-    if (entry.name === 'assets') found.push(path);
-    else found.push(...assetFolders(path));
-  }
-  return found;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

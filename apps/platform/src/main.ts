@@ -3,16 +3,38 @@
  * for all, the in-process bus unless NATS_URL is set, an embedded PostgreSQL unless
  * DATABASE_URL is set. Wiring only; the URLs it prints come from platform-urls.ts.
  *
- * Ports: service i listens on PORT + i (compose-app.ts), so the order is the port plan.
- * The gateway goes first when it lands (the public edge on PORT, 3000 by default).
+ * Ports: the gateway, the public edge, listens on PORT (3000 by default); service i listens
+ * on PORT + 1 + i (portOffset), so the order of `services` is the rest of the port plan.
  */
 import { runService } from '@bosun/runtime';
+import { type GatewayConfig, gatewayComponent, gatewayEnv } from '@bosun/service-gateway/component';
 import { notifications } from '@bosun/service-notifications';
+import { createRegistry } from '@bosun/service-registry';
 import { users } from '@bosun/service-users';
 import { env } from './config.js';
 import { describePlatform } from './platform-urls.js';
 
-const services = [users, notifications];
+const registry = createRegistry();
+const services = [users, notifications, registry.service];
 
-const app = await runService({ services, env, process });
-if (app?.lifecycle.state === 'ready') process.stderr.write(describePlatform(app));
+let gateway: ReturnType<typeof gatewayComponent> | undefined;
+const app = await runService({
+  services,
+  env,
+  process,
+  extensions: { registry: registry.extension },
+  portOffset: 1,
+  components: {
+    env: gatewayEnv,
+    create: ({ config, log, metrics, transport }) => {
+      gateway = gatewayComponent({
+        config: config as unknown as GatewayConfig,
+        log,
+        transport,
+        metricsRegistry: metrics.registry,
+      });
+      return gateway;
+    },
+  },
+});
+if (app?.lifecycle.state === 'ready') process.stderr.write(describePlatform(app, gateway?.url));

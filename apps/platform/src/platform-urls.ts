@@ -26,16 +26,30 @@ export function platformUrls(app: Pick<App, 'http'>): PlatformUrls[] {
       ['OpenAPI', `${base}/openapi.json`],
       ['MCP', `${base}/mcp`],
     ];
-    // The gateway is the public edge: its GraphQL endpoint serves every service's operations.
-    if (service === 'gateway') links.splice(2, 0, ['GraphQL', `${base}/graphql`]);
+    if (service === 'registry') links.push(['Dashboard', `${base}/dashboard`]);
     found.push({ service, base, links });
   }
   return found;
 }
 
 /** A short banner: one block per service, then health, database and bus. */
-export function describePlatform(app: Pick<App, 'http' | 'health' | 'database' | 'bus'>): string {
+export function describePlatform(
+  app: Pick<App, 'http' | 'health' | 'database' | 'bus'>,
+  gateway?: string,
+): string {
   const lines = ['', 'bosun platform is serving:'];
+  // The gateway is the public edge: REST, GraphQL and MCP for every service's operations.
+  if (gateway) {
+    lines.push('  gateway (the public edge)');
+    for (const [label, url] of [
+      ['REST', `${gateway}/api`],
+      ['REST docs', `${gateway}/docs`],
+      ['OpenAPI', `${gateway}/openapi.json`],
+      ['GraphQL', `${gateway}/graphql`],
+      ['MCP', `${gateway}/mcp`],
+    ] as const)
+      lines.push(`    ${label.padEnd(10)} ${url}`);
+  }
   for (const { service, links } of platformUrls(app)) {
     lines.push(`  ${service}`);
     for (const [label, url] of links) lines.push(`    ${label.padEnd(10)} ${url}`);

@@ -43,10 +43,17 @@ test('serves every platform service from one process (EVERY_SERVICE_IN_THE_PLATF
   await proc.waitForLine(/bosun platform is serving/);
   await proc.waitForLine(/bus {8}in-process/);
 
-  // One HTTP surface per service, each named in the banner with its docs, OpenAPI and MCP URLs.
-  expect(serving.http).toHaveLength(platformServices.length);
+  // The gateway is a process component on PORT; every other service has its own HTTP surface,
+  // each named in the banner with its docs, OpenAPI and MCP URLs.
+  expect(serving.http).toHaveLength(platformServices.length - 1);
   for (const name of platformServices)
-    expect(proc.stderr, `add ${name} to apps/platform/src/main.ts`).toContain(`  ${name}\n`);
+    expect(proc.stderr, `add ${name} to apps/platform/src/main.ts`).toMatch(
+      new RegExp(`^  ${name}( \\(the public edge\\))?$`, 'm'),
+    );
+  const gateway = /REST {7}(http:\/\/\S+)\/api$/m.exec(proc.stderr)?.[1];
+  expect(gateway, 'the banner names the gateway').toBeDefined();
+  const merged = (await (await fetch(`${gateway}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  expect(Object.keys(merged.paths)).toContain('/api/users/users');
   for (const base of serving.http) {
     expect(proc.stderr).toContain(`REST docs  ${base}/docs`);
     expect(proc.stderr).toContain(`MCP        ${base}/mcp`);

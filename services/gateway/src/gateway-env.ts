@@ -14,38 +14,51 @@ const list = z
       .filter(Boolean),
   );
 
-export const gatewayEnv = z.object({
-  /**
-   * Comma-separated services whose operations the gateway exposes (CATALOG_IS_ALLOW_LISTED).
-   * Required in production; in development every service heard on the bus is exposed.
-   */
-  GATEWAY_SERVICES: list,
-  /** Ed25519 private key (PKCS#8 PEM or JWK JSON) signing the gateway's service tokens over NATS. Dev: generated. */
-  SERVICE_PRIVATE_KEY: z.string().min(1).optional(),
-  /** First token of every bus subject; the same value as the services'. */
-  BUS_SUBJECT_ROOT: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('bosun'),
-  /** How often the gateway announces itself (its development key) on the bus. */
-  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
-  /** JWKS URL of the user token issuer. Unset: the JWKS is fetched over the bus from USER_JWKS_SERVICE. */
-  USER_JWKS_URL: z.url().optional(),
-  /** The service whose `jwks` operation serves the user token keys. */
-  USER_JWKS_SERVICE: z.string().min(1).default('users'),
-  /** Required `iss` of user access tokens (the users service's USERS_JWT_ISSUER). */
-  USER_JWT_ISSUER: z.string().min(1).default('bosun-users'),
-  /** Required `aud` of user access tokens, when the issuer sets one. */
-  USER_JWT_AUDIENCE: z.string().min(1).optional(),
-  /** Comma-separated browser origins allowed by CORS and at /mcp (localhost is always allowed at /mcp). */
-  CORS_ORIGINS: list,
-  /** Trust `x-forwarded-for` from a proxy in front (the rate limit keys on the client IP it names). */
-  GATEWAY_TRUST_PROXY: z.stringbool().default(false),
-  /** Requests per client IP per window, over every route. */
-  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
-  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  /** Deadline of one call to a service over the bus. */
-  GATEWAY_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-});
+export const gatewayEnv = z
+  .object({
+    /**
+     * Comma-separated services whose operations the gateway exposes (CATALOG_IS_ALLOW_LISTED).
+     * Required in production; in development every service heard on the bus is exposed.
+     */
+    GATEWAY_SERVICES: list,
+    /** Ed25519 private key (PKCS#8 PEM or JWK JSON) signing the gateway's service tokens over NATS. Dev: generated. */
+    SERVICE_PRIVATE_KEY: z.string().min(1).optional(),
+    /** First token of every bus subject; the same value as the services'. */
+    BUS_SUBJECT_ROOT: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('bosun'),
+    /** How often the gateway announces itself (its development key) on the bus. */
+    HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    /** JWKS URL of the user token issuer. Unset: the JWKS is fetched over the bus from USER_JWKS_SERVICE. */
+    USER_JWKS_URL: z.url().optional(),
+    /** The service whose `jwks` operation serves the user token keys. */
+    USER_JWKS_SERVICE: z.string().min(1).default('users'),
+    /** Required `iss` of user access tokens (the users service's USERS_JWT_ISSUER). */
+    USER_JWT_ISSUER: z.string().min(1).default('bosun-users'),
+    /** Required `aud` of user access tokens, when the issuer sets one. */
+    USER_JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Comma-separated browser origins allowed by CORS and at /mcp (localhost is always allowed at /mcp). */
+    CORS_ORIGINS: list,
+    /** Trust `x-forwarded-for` from a proxy in front (the rate limit keys on the client IP it names). */
+    GATEWAY_TRUST_PROXY: z.stringbool().default(false),
+    /** Requests per client IP per window, over every route. */
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Deadline of one call to a service over the bus. */
+    GATEWAY_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  })
+  // CATALOG_IS_ALLOW_LISTED at boot: a production gateway without the list exits 1 naming it,
+  // with every other bad variable (core's REFINEMENTS_SEE_EVERY_VARIABLE).
+  .refine(
+    (env) =>
+      (env as { NODE_ENV?: string }).NODE_ENV !== 'production' ||
+      (Array.isArray(env.GATEWAY_SERVICES) && env.GATEWAY_SERVICES.length > 0),
+    {
+      path: ['GATEWAY_SERVICES'],
+      message: 'a comma-separated list of the services to expose when NODE_ENV=production',
+      when: () => true,
+    },
+  );
 
 export type GatewayEnv = z.infer<typeof gatewayEnv>;

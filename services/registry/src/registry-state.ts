@@ -11,7 +11,7 @@
  *   readiness said; then `draining` as reported; then the readiness poll (ONE_POLL_PER_HEALTH_SERVER).
  * Not here: staleness arithmetic (the bus's createRegistryView, STALE_AFTER_MISSED_BEATS).
  */
-import { createRegistryView, type RegistryView, type Transport } from '@bosun/bus';
+import type { RegistryView, Transport } from '@bosun/bus';
 import type { Logger } from '@bosun/core';
 import type { Queue } from '@bosun/queue';
 import { createHealthPoller, type HealthPoller, type HealthTarget } from './health-poller.js';
@@ -140,6 +140,8 @@ export function createRegistryState(): RegistryState {
     },
     async attach(parts) {
       if (state) return;
+      // Loaded here, not at import: the process's /livez answers before the bus code is parsed.
+      const { createRegistryView } = await import('@bosun/bus');
       const view = await createRegistryView(parts.transport, { staleAfterMs: parts.timings.staleAfterMs });
       const poller = createHealthPoller({ timeoutMs: parts.timings.healthTimeoutMs });
       const sampler = createQueueSampler(parts.queue, { intervalMs: parts.timings.refreshMs });
