@@ -5,7 +5,7 @@
  * Values are unquoted and contain no spaces, `#` or `$`, so both readers take them as is.
  * Ed25519 keys are JWK JSON: one per service (SERVICE_PRIVATE_KEY), SERVICE_TRUSTED_KEYS
  * with every service's public key, USERS_JWT_PRIVATE_KEY for user tokens, and the
- * webhook signing secret NOTIFICATIONS_WEBHOOK_SECRET.
+ * webhook signing secret NOTIFICATIONS_WEBHOOK_SECRET and the dashboard's REGISTRY_ADMIN_TOKEN.
  * deploy/.env is ignored by git and by docker build; never commit it.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -22,6 +22,7 @@ const values = new Map<string, string>([
   ['DATABASE_URL', `postgres://bosun:${password}@postgres:5432/bosun`],
   ['USERS_JWT_PRIVATE_KEY', JSON.stringify(pair().private)],
   ['NOTIFICATIONS_WEBHOOK_SECRET', randomBytes(32).toString('hex')],
+  ['REGISTRY_ADMIN_TOKEN', randomBytes(32).toString('hex')],
 ]);
 const trusted: Record<string, unknown> = {};
 for (const service of platform) {

@@ -78,9 +78,11 @@ export const platform: DeployedService[] = [
     name: 'gateway',
     description: 'The public edge: REST under /api, GraphQL, one MCP endpoint, user JWTs, rate limits',
     publish: 3000,
-    // Its own variables (user-token verification against users' JWKS, CORS origins, rate
-    // limits) are added here with services/gateway.
-    env: {},
+    // User tokens are verified against users' JWKS, read over the bus (USER_JWKS_SERVICE).
+    env: {
+      GATEWAY_SERVICES: 'users,notifications,registry',
+      USER_JWT_ISSUER: 'bosun-users',
+    },
     after: ['users', 'registry'],
     replicas: 2,
     resources: { cpu: '200m', memory: '192Mi', memoryLimit: '384Mi' },
@@ -113,7 +115,9 @@ export const platform: DeployedService[] = [
     name: 'registry',
     description: 'Live service registry from heartbeats, and the dashboard',
     publish: 3001,
-    env: {},
+    env: {
+      REGISTRY_ADMIN_TOKEN: { secret: 'REGISTRY_ADMIN_TOKEN' },
+    },
     after: [],
     replicas: 1,
     resources: { cpu: '100m', memory: '128Mi', memoryLimit: '256Mi' },
