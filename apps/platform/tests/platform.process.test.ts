@@ -52,7 +52,9 @@ test('serves every platform service from one process (EVERY_SERVICE_IN_THE_PLATF
     );
   const gateway = /REST {7}(http:\/\/\S+)\/api$/m.exec(proc.stderr)?.[1];
   expect(gateway, 'the banner names the gateway').toBeDefined();
-  const merged = (await (await fetch(`${gateway}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  const merged = (await (await fetch(`${gateway}/openapi.json`)).json()) as {
+    paths: Record<string, unknown>;
+  };
   expect(Object.keys(merged.paths)).toContain('/api/users/users');
   for (const base of serving.http) {
     expect(proc.stderr).toContain(`REST docs  ${base}/docs`);
