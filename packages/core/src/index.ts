@@ -69,6 +69,7 @@ export type {
   ReadinessReport,
 } from './health/health-server.js';
 export { createHealthServer } from './health/health-server.js';
+export { uuidv7 } from './ids/uuidv7.js';
 export type {
   Component,
   DrainResult,

@@ -9,7 +9,7 @@
  *   retried request never sends twice.
  * The target must already be validated (targets.ts); this file trusts its input.
  */
-import { uuidv7 } from './ids.js';
+import { uuidv7 } from '@bosun/core';
 import {
   DELIVER_JOB,
   deliveryJobOptions,

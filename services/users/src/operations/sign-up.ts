@@ -8,9 +8,8 @@
  * COMMIT (OUTBOX_COMMITS_WITH_THE_ROW in @bosun/bus): every user gets exactly one
  * user.created, and a failed sign-up none.
  */
-import { type DbPort, operation } from '@bosun/core';
+import { type DbPort, operation, uuidv7 } from '@bosun/core';
 import { z } from 'zod';
-import { uuidv7 } from '../ids.js';
 import { assertPasswordPolicy } from '../password-policy.js';
 import { hashPassword } from '../passwords.js';
 import { Email, Name, Password, toUser, USER_COLUMNS, User, type UserRow } from '../schemas.js';
