@@ -23,5 +23,7 @@ export type { McpStdio } from './serve-stdio.js';
 export { serveMcpStdio } from './serve-stdio.js';
 export type { SessionTable, SessionTableOptions } from './session-table.js';
 export { createSessionTable } from './session-table.js';
+export type { ConnectableServer } from './stateless-request.js';
+export { serveStatelessRequest } from './stateless-request.js';
 export type { ToolCall, ToolEntry } from './tool-registry.js';
 export { ERROR_META_KEY, errorResult, successResult } from './tool-result.js';

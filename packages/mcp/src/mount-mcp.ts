@@ -33,6 +33,7 @@ import { buildMcpServer, type McpServerOptions } from './build-mcp-server.js';
 import { mcpErrors } from './mcp.errors.js';
 import { isOriginAllowed, type OriginPolicy } from './origin-guard.js';
 import { createSessionTable } from './session-table.js';
+import { serveStatelessRequest } from './stateless-request.js';
 
 export interface MountMcpOptions extends McpServerOptions, OriginPolicy {
   /** Default `/mcp`. */
@@ -156,18 +157,7 @@ export function mountMcp(app: FastifyInstance, service: AnyService, options: Mou
   }
 
   async function stateless(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const server = buildMcpServer(service, options);
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
-    reply.raw.once('close', () => {
-      void transport.close().catch(() => {});
-      void server.close().catch(() => {});
-    });
-    await server.connect(transport);
-    reply.hijack();
-    await transport.handleRequest(req.raw, reply.raw, req.body);
+    await serveStatelessRequest(buildMcpServer(service, options), req, reply);
   }
 
   async function handle(req: FastifyRequest, reply: FastifyReply): Promise<void> {

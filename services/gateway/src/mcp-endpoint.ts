@@ -12,9 +12,8 @@
  * - ORIGIN_IS_CHECKED (@bosun/mcp): a browser origin must be listed (CORS_ORIGINS) or localhost.
  * - ONE_SERVER_PER_REQUEST: a fresh MCP server and transport per POST (the SDK's stateless mode).
  */
-import { errorResult, isOriginAllowed, mcpErrors, successResult } from '@bosun/mcp';
+import { errorResult, isOriginAllowed, mcpErrors, serveStatelessRequest, successResult } from '@bosun/mcp';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -122,18 +121,7 @@ export function registerMcpEndpoint(app: FastifyInstance, options: McpEndpointOp
           `${req.method} is not served: /mcp is stateless.`,
         );
       }
-      const server = serverFor(req, options);
-      const transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: undefined,
-        enableJsonResponse: true,
-      });
-      reply.raw.once('close', () => {
-        void transport.close().catch(() => {});
-        void server.close().catch(() => {});
-      });
-      await server.connect(transport);
-      reply.hijack();
-      await transport.handleRequest(req.raw, reply.raw, req.body);
+      await serveStatelessRequest(serverFor(req, options), req, reply);
     },
   });
 }
