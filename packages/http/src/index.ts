@@ -14,7 +14,7 @@ export { createHttpMetrics } from './http-metrics.js';
 export type { OpenApiDocument, OpenApiOptions } from './openapi/build-openapi.js';
 export { buildOpenApiDocument } from './openapi/build-openapi.js';
 export { pascalCase } from './openapi/json-schema.js';
-export { problemSchema } from './openapi/problem-schema.js';
+export { problemResponses, problemSchema } from './openapi/problem-schema.js';
 export { httpError, sendProblem } from './problem-reply.js';
 export { isSafeRequestId, resolveRequestId } from './request-id.js';
 export type { RouteParts } from './route-input.js';

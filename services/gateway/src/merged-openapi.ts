@@ -13,7 +13,7 @@
  * Same layout as @bosun/http's per-service document: query for GET/DELETE, JSON body otherwise,
  * path parameters taken out of the body, problem+json errors.
  */
-import { pascalCase, problemSchema } from '@bosun/http';
+import { pascalCase, problemResponses, problemSchema } from '@bosun/http';
 import type { CatalogEntry } from './catalog.js';
 
 type Json = Record<string, unknown>;
@@ -122,13 +122,7 @@ function describe(entry: CatalogEntry, components: Components): Json {
       content: { 'application/json': { schema: components.add(`${base}Output`, d.outputSchema) } },
     },
   };
-  for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-    responses[status] = {
-      description,
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-    };
-  }
-  described.responses = responses;
+  described.responses = { ...responses, ...problemResponses(ERROR_RESPONSES) };
   return described;
 }
 

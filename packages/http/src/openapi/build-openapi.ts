@@ -12,7 +12,7 @@
 import { type AnyOperation, type AnyService, pathParams } from '@bosun/core';
 import type { z } from 'zod';
 import { type JsonSchema, pascalCase, SchemaComponents } from './json-schema.js';
-import { problemSchema } from './problem-schema.js';
+import { problemResponses, problemSchema } from './problem-schema.js';
 
 export interface OpenApiOptions {
   /** Server URLs for the `servers` list. Default: none (relative to where the document is served). */
@@ -109,13 +109,7 @@ function describeOperation(
       content: { 'application/json': { schema: components.ref(op.output, `${base}Output`, 'output') } },
     },
   };
-  for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-    responses[status] = {
-      description,
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-    };
-  }
-  described.responses = responses;
+  described.responses = { ...responses, ...problemResponses(ERROR_RESPONSES) };
   return described;
 }
 

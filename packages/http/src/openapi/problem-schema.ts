@@ -28,3 +28,18 @@ export const problemSchema: JsonSchema = {
   },
   additionalProperties: true,
 };
+
+/**
+ * OpenAPI responses for error statuses, each an `application/problem+json` `$ref` to the
+ * `Problem` component: `{ '400': 'Malformed …', default: 'Any other error' }` in, responses out.
+ */
+export function problemResponses(descriptions: Record<string, string>): Record<string, JsonSchema> {
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, description] of Object.entries(descriptions)) {
+    responses[status] = {
+      description,
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
+  }
+  return responses;
+}
