@@ -146,6 +146,10 @@ describe('the gateway streams events and job progress to signed-in users', () =>
     try {
       expect(stream.status).toBe(200);
       expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      // The edge's own headers survive the hijacked reply: request id, helmet's, no caching.
+      expect(stream.headers.get('x-request-id')).toBeTruthy();
+      expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(stream.headers.get('cache-control')).toBe('no-store');
       expect((await stream.next()).data).toMatchObject({ topics: ['demo.ping'], job: null });
       await events.publish('demo.ping', { n: 1 }, { id: 'ping-1' });
       const got = await stream.next(isEvent);
