@@ -11,6 +11,7 @@ import { createUserVerifier } from '@bosun/auth';
 import {
   createEventBus,
   createInProcessTransport,
+  createNatsTransport,
   type EventBus,
   type RpcServer,
   serveRpc,
@@ -18,8 +19,9 @@ import {
   type Transport,
 } from '@bosun/bus';
 import { coreErrors, createLogger, defineService, loadConfig, operation, subscribe } from '@bosun/core';
+import type {} from '@bosun/testing';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { z } from 'zod';
 import { createGateway, type GatewayComponent } from '../src/create-gateway.js';
 import { gatewayEnv } from '../src/gateway-env.js';
@@ -37,20 +39,21 @@ const publisher = defineService({
   events: { publishes: { 'user.created': UserCreated, 'demo.ping': Ping } },
 });
 const audited: unknown[] = [];
-const audit = defineService({
-  name: 'audit',
-  operations: {},
-  events: {
-    subscribes: {
-      'demo.ping': subscribe({
-        schema: Ping,
-        handler: (data) => {
-          audited.push(data);
-        },
-      }),
+const auditOf = (sink: unknown[]) =>
+  defineService({
+    name: 'audit',
+    operations: {},
+    events: {
+      subscribes: {
+        'demo.ping': subscribe({
+          schema: Ping,
+          handler: (data) => {
+            sink.push(data);
+          },
+        }),
+      },
     },
-  },
-});
+  });
 
 const Job = z.object({ id: z.string(), state: z.string(), progress: z.number().nullable() });
 const jobs = new Map<string, z.infer<typeof Job>>();
@@ -127,7 +130,7 @@ describe('the gateway streams events and job progress to signed-in users', () =>
     const beat = await startHeartbeat(transport, tracker, { intervalMs: 60_000 });
     stopBeat = () => beat.stop();
     events = createEventBus(transport, publisher, { log });
-    auditEvents = createEventBus(transport, audit, { log });
+    auditEvents = createEventBus(transport, auditOf(audited), { log });
     await auditEvents.start();
     gw = await startGateway({}, true);
   });
@@ -312,5 +315,57 @@ describe('the gateway streams events and job progress to signed-in users', () =>
     await stream.ended;
     const late = await openStream(`${draining.url}/stream?topics=demo.ping`, await bearer('u-11'));
     expect([late.status, late.problem.code]).toEqual([503, 'BOSUN_UNAVAILABLE']);
+  });
+});
+
+// NOTHING_SKIPPED_IN_CI: under CI=true the global setup fails without NATS_URL, so this always runs there.
+const natsUrl = inject('natsUrl') || undefined;
+describe.skipIf(natsUrl === undefined && process.env.CI !== 'true')('over NATS', () => {
+  const root = `t_gwsn_${randomBytes(3).toString('hex')}`;
+  const sink: unknown[] = [];
+  let transport: Transport;
+  let events: EventBus;
+  let auditEvents: EventBus;
+  let gw: GatewayComponent;
+
+  beforeAll(async () => {
+    transport = await createNatsTransport({ servers: natsUrl!, root });
+    await transport.ensureStreams();
+    events = createEventBus(transport, publisher, { log });
+    auditEvents = createEventBus(transport, auditOf(sink), { log });
+    await auditEvents.start();
+    gw = createGateway({
+      config: loadConfig(gatewayEnv, {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        BUS_SUBJECT_ROOT: root,
+        LOG_LEVEL: 'silent',
+        GATEWAY_STREAM_TOPICS: 'demo.>=*',
+      }),
+      transport,
+      log,
+      userVerifier: createUserVerifier({ secret: SECRET, issuer: 'bosun-users' }),
+    });
+    await gw.start!(new AbortController().signal);
+  });
+
+  afterAll(async () => {
+    await gw?.stop?.(new AbortController().signal);
+    await auditEvents?.close();
+    await events?.close();
+    await transport?.close();
+  });
+
+  test('a JetStream event reaches the stream through a plain subscription, and the durable consumer still gets it', async () => {
+    const stream = await openStream(`${gw.url}/stream?topics=demo.ping`, await bearer('n-1'));
+    try {
+      await stream.next((m) => m.event === 'ready');
+      await events.publish('demo.ping', { n: 7 }, { id: 'nats-ping-7' });
+      expect(await stream.next(isEvent)).toMatchObject({ id: 'nats-ping-7', data: { data: { n: 7 } } });
+      for (let i = 0; i < 500 && sink.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(sink).toEqual([{ n: 7 }]);
+    } finally {
+      stream.close();
+    }
   });
 });
