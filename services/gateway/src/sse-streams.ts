@@ -13,6 +13,8 @@
  *   stream; the edge calls it when drain starts and again from preClose.
  * - SLOW_CLIENTS_ARE_DROPPED: a client that lets more than `maxBufferedBytes` pile up unread is
  *   ended (reason `slow-client`) instead of growing the gateway's memory without bound.
+ * - A stream whose client is already gone when it opens is ended at once (its `close` event has
+ *   fired), so it never holds a slot.
  * - HEARTBEAT_KEEPS_PROXIES_OPEN: a `: ping` comment every `heartbeatMs` (default 15 s), which
  *   EventSource ignores and idle-timeout proxies count as traffic.
  */
@@ -126,6 +128,9 @@ export function createSseStreams(options: SseStreamsOptions): SseStreams {
       open.add(stream);
       perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
       res.on('close', end);
+      // A client that left while the route awaited its checks already fired `close`: without this
+      // its slot would count against the caps for ever.
+      if (res.destroyed || res.socket?.destroyed !== false) end();
       return stream;
     },
     closeAll(reason) {

@@ -57,6 +57,10 @@ const auditOf = (sink: unknown[]) =>
 
 const Job = z.object({ id: z.string(), state: z.string(), progress: z.number().nullable() });
 const jobs = new Map<string, z.infer<typeof Job>>();
+/** getJob of `held` waits for `hold`, so a client can leave while its stream is still being checked. */
+let hold: Promise<void> = Promise.resolve();
+let heldCalls = 0;
+let entered: () => void = () => {};
 const tracker = defineService({
   name: 'tracker',
   operations: {
@@ -65,7 +69,12 @@ const tracker = defineService({
       output: Job,
       http: 'GET /jobs/:id',
       scope: 'registry:read',
-      handler: ({ id }) => {
+      handler: async ({ id }) => {
+        if (id === 'held') {
+          heldCalls++;
+          entered();
+          await hold;
+        }
         const job = jobs.get(id);
         if (!job) throw coreErrors.create('BOSUN_NOT_FOUND', `No job ${id}.`);
         return job;
@@ -93,6 +102,7 @@ describe('the gateway streams events and job progress to signed-in users', () =>
   let events: EventBus;
   let auditEvents: EventBus;
   let stopBeat: () => Promise<void>;
+  let beatNow: () => Promise<void> = async () => {};
   const gateways: GatewayComponent[] = [];
 
   /** `catalog`: wait until the gateway heard the tracker (only job streams need it). */
@@ -118,6 +128,8 @@ describe('the gateway streams events and job progress to signed-in users', () =>
     });
     gateways.push(gw);
     await gw.start!(new AbortController().signal);
+    // Probes answer at most once a second; a gateway started right after another beats directly.
+    if (catalog) await beatNow();
     for (let i = 0; catalog && i < 200 && gw.catalog!.entries().length === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     return gw;
@@ -129,6 +141,7 @@ describe('the gateway streams events and job progress to signed-in users', () =>
     rpc = await serveRpc(transport, tracker, { log });
     const beat = await startHeartbeat(transport, tracker, { intervalMs: 60_000 });
     stopBeat = () => beat.stop();
+    beatNow = () => beat.beat();
     events = createEventBus(transport, publisher, { log });
     auditEvents = createEventBus(transport, auditOf(audited), { log });
     await auditEvents.start();
@@ -302,6 +315,38 @@ describe('the gateway streams events and job progress to signed-in users', () =>
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  test('a client that leaves before its stream opens does not keep a slot', async () => {
+    const capped = await startGateway({ GATEWAY_STREAM_MAX_PER_USER: '1' }, true);
+    jobs.set('held', { id: 'held', state: 'active', progress: null });
+    let letGo: () => void = () => {};
+    hold = new Promise((resolve) => {
+      letGo = resolve;
+    });
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const headers = await bearer('leaver', ['registry:read']);
+    const abort = new AbortController();
+    const leaving = fetch(`${capped.url}/stream?job=held`, { headers, signal: abort.signal }).catch(
+      () => 'left',
+    );
+    await inside; // the route is awaiting the job's first read
+    abort.abort();
+    expect(await leaving).toBe('left');
+    // Let the server see the socket close (a local FIN) before the route goes on to open the stream.
+    await new Promise((r) => setTimeout(r, 100));
+    letGo();
+    // A leaked stream would poll getJob again within a few poll intervals (50 ms); give it the chance.
+    for (let i = 0; i < 25 && heldCalls === 1; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(heldCalls).toBe(1);
+    const next = await openStream(`${capped.url}/stream?topics=demo.ping`, headers);
+    try {
+      expect(next.status, JSON.stringify(next.problem)).toBe(200);
+    } finally {
+      next.close();
     }
   });
 
