@@ -256,7 +256,6 @@ function mountStream(app: FastifyInstance, options: EdgeServerOptions, settings:
     policy,
     jobsService: settings.jobsService,
     jobPollMs: settings.jobPollMs,
-    log: options.log,
   });
   // STREAMS_END_ON_DRAIN, also when close() comes without a drain first.
   app.addHook('preClose', (done) => {

@@ -24,7 +24,7 @@
  * - LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT (@bosun/http): the route is `longLived`, so drain does not
  *   wait for it; STREAMS_END_ON_DRAIN ends it instead.
  */
-import { coreErrors, type Logger, validationError } from '@bosun/core';
+import { coreErrors, validationError } from '@bosun/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Access } from './access.js';
@@ -48,7 +48,7 @@ export interface StreamRouteOptions {
   /** The service whose `getJob` operation answers `job=` (GATEWAY_JOBS_SERVICE). */
   jobsService: string;
   jobPollMs: number;
-  log: Logger;
+  /** The clock for token expiry. Default Date.now. */
   now?: () => number;
 }
 
