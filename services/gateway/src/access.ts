@@ -13,10 +13,15 @@
  */
 import type { UserVerifier } from '@bosun/auth';
 import type { OnBehalfOf } from '@bosun/bus';
-import { assertAccess, type Caller, type EdgeSurface } from '@bosun/core';
+import { assertAccess, type Caller, coreErrors, type EdgeSurface } from '@bosun/core';
 import type { CatalogEntry } from './catalog.js';
 
 export interface Access {
+  /**
+   * The signed-in user of a request that always needs one (the event stream): 401
+   * BOSUN_UNAUTHENTICATED without a token, BOSUN_AUTH_* for a bad one (USER_TOKEN_IS_VERIFIED).
+   */
+  authenticate(authorization: string | undefined, what: string): Promise<Required<Pick<Caller, 'user'>>>;
   authorize(
     entry: CatalogEntry,
     authorization: string | undefined,
@@ -26,6 +31,19 @@ export interface Access {
 
 export function createAccess(verifier: UserVerifier): Access {
   return {
+    async authenticate(authorization, what) {
+      const caller =
+        authorization !== undefined && authorization.trim() !== ''
+          ? await verifier.verify(authorization)
+          : {};
+      if (!caller.user) {
+        throw coreErrors.create(
+          'BOSUN_UNAUTHENTICATED',
+          `${what} needs a signed-in user: send Authorization: Bearer <access token> (or access_token=<access token> where headers cannot be set).`,
+        );
+      }
+      return { user: caller.user };
+    },
     async authorize(entry, authorization, surface) {
       const caller: Caller =
         authorization !== undefined && authorization.trim() !== ''

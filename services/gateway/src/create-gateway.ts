@@ -4,7 +4,8 @@
  * that runs every service in one (apps/platform) hands it the runtime's in-process transport.
  *
  * start: registry view (+ probe) -> catalog -> user token verifier -> service token signer
- * (NATS only) -> heartbeat -> edge server listening on `port`. stop is the reverse.
+ * (NATS only) -> heartbeat -> edge server listening on `port` (its /stream subscribes to the
+ * bus with the first stream). drain ends every stream; stop is the reverse of start.
  *
  * Invariants:
  * - CATALOG_IS_ALLOW_LISTED: in production GATEWAY_SERVICES is required (BOSUN_CONFIG_INVALID).
@@ -157,6 +158,15 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
         version: GATEWAY_VERSION,
         trustProxy: config.GATEWAY_TRUST_PROXY,
         metricsRegistry: options.metricsRegistry,
+        stream: {
+          transport,
+          topics: config.GATEWAY_STREAM_TOPICS,
+          maxStreams: config.GATEWAY_STREAM_MAX,
+          maxPerUser: config.GATEWAY_STREAM_MAX_PER_USER,
+          heartbeatMs: config.GATEWAY_STREAM_HEARTBEAT_MS,
+          jobsService: config.GATEWAY_JOBS_SERVICE,
+          jobPollMs: config.GATEWAY_STREAM_JOB_POLL_MS,
+        },
       });
       await edge.listen({ port: options.port ?? config.PORT, host: config.HOST });
       const address = edge.app.server.address();

@@ -7,7 +7,9 @@
  * - RATE_LIMITED_IS_CODED: past RATE_LIMIT_MAX requests per client IP per window, 429
  *   BOSUN_RATE_LIMITED (problem+json, `retry-after`), on every surface.
  * - READY_GATES_INTAKE: once drain() starts, new requests get 503 BOSUN_UNAVAILABLE with
- *   `connection: close`; requests in flight finish until the drain deadline.
+ *   `connection: close`; requests in flight finish until the drain deadline. The event stream is
+ *   long-lived (LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT): drain does not wait for it but ends every
+ *   stream when it starts and again from preClose (STREAMS_END_ON_DRAIN).
  * - REQUEST_ID_IS_SAFE (@bosun/http): the id is taken from `x-request-id` when it is safe,
  *   echoed on every response, and passed to the callee over the bus.
  * - BOUNDED_LABELS (@bosun/http metrics): `route` is the catalog's route template for /api, the
@@ -15,6 +17,8 @@
  * - NO_CDN: /docs serves Swagger UI from local files; GraphiQL is off, because mercurius'
  *   GraphiQL loads its scripts from unpkg.com.
  */
+
+import type { Transport } from '@bosun/bus';
 import { coreErrors, type DrainResult, type Logger, trackInFlight } from '@bosun/core';
 import { createHttpMetrics, httpError, mountDocsUi, resolveRequestId, sendProblem } from '@bosun/http';
 import fastifyCors from '@fastify/cors';
@@ -24,11 +28,26 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
 import type { Access } from './access.js';
 import type { Catalog } from './catalog.js';
+import { createEventFanOut } from './event-fan-out.js';
 import type { Forwarder } from './forwarder.js';
 import { buildGraphqlSchema } from './graphql-schema.js';
 import { registerMcpEndpoint } from './mcp-endpoint.js';
 import { buildMergedOpenApi } from './merged-openapi.js';
 import { matchedRoute, registerRestRoutes } from './rest-routes.js';
+import { createSseStreams } from './sse-streams.js';
+import { registerStreamRoute } from './stream-route.js';
+import { createTopicPolicy, type TopicRule } from './stream-topics.js';
+
+/** The event stream's settings (GATEWAY_STREAM_* and GATEWAY_JOBS_SERVICE). */
+export interface StreamSettings {
+  transport: () => Transport;
+  topics: readonly TopicRule[];
+  maxStreams: number;
+  maxPerUser: number;
+  heartbeatMs: number;
+  jobsService: string;
+  jobPollMs: number;
+}
 
 export interface EdgeServerOptions {
   catalog: Catalog;
@@ -44,6 +63,8 @@ export interface EdgeServerOptions {
   trustProxy?: boolean;
   /** prom-client registry for `bosun_http_requests_total` and `bosun_http_request_duration_seconds`. */
   metricsRegistry?: Parameters<typeof createHttpMetrics>[0];
+  /** Absent: no /stream route. */
+  stream?: StreamSettings;
 }
 
 export interface EdgeServer {
@@ -100,7 +121,9 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
       });
       return;
     }
-    const end = inFlight.begin(`${req.method} ${req.url.split('?')[0]}`);
+    // LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: a stream open until the client leaves would hold drain to its deadline.
+    const longLived = (req.routeOptions.config as { longLived?: boolean } | undefined)?.longLived === true;
+    const end = longLived ? () => {} : inFlight.begin(`${req.method} ${req.url.split('?')[0]}`);
     const started = process.hrtime.bigint();
     // The raw close also fires for hijacked replies (MCP), which skip Fastify's onResponse.
     reply.raw.once('close', () => {
@@ -180,6 +203,8 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
     version: options.version,
   });
 
+  const stream = options.stream ? mountStream(app, options, options.stream) : undefined;
+
   await app.ready();
   const rebuild = () => {
     if (catalog.revision === built) return;
@@ -201,6 +226,7 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
     listen: ({ port, host }) => app.listen({ port, host }),
     async drain(signal) {
       draining = true;
+      stream?.streams.closeAll('draining');
       const idle = await inFlight.waitIdle(signal);
       return idle ? {} : { abandoned: inFlight.labels() };
     },
@@ -208,6 +234,33 @@ export async function createEdgeServer(options: EdgeServerOptions): Promise<Edge
       draining = true;
       unsubscribe();
       await app.close();
+      await stream?.fanOut.close();
     },
   };
+}
+
+function mountStream(app: FastifyInstance, options: EdgeServerOptions, settings: StreamSettings) {
+  const policy = createTopicPolicy(settings.topics);
+  const streams = createSseStreams({
+    maxStreams: settings.maxStreams,
+    maxPerUser: settings.maxPerUser,
+    heartbeatMs: settings.heartbeatMs,
+  });
+  const fanOut = createEventFanOut({ transport: settings.transport, policy, log: options.log });
+  registerStreamRoute(app, {
+    catalog: options.catalog,
+    access: options.access,
+    forwarder: options.forwarder,
+    streams,
+    fanOut,
+    policy,
+    jobsService: settings.jobsService,
+    jobPollMs: settings.jobPollMs,
+  });
+  // STREAMS_END_ON_DRAIN, also when close() comes without a drain first.
+  app.addHook('preClose', (done) => {
+    streams.closeAll('draining');
+    done();
+  });
+  return { streams, fanOut };
 }

@@ -3,6 +3,7 @@
  * NODE_ENV, ...). Read only through the parsed config; config.ts is the one env reader.
  */
 import { z } from 'zod';
+import { parseTopicRules, type TopicRule } from './stream-topics.js';
 
 const list = z
   .string()
@@ -47,6 +48,31 @@ export const gatewayEnv = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
     /** Deadline of one call to a service over the bus. */
     GATEWAY_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /**
+     * Event subjects `/stream` may carry, each with the scope a user needs (`*`: any signed-in
+     * user): `user.>=users:admin,order.*=orders:read`. STREAM_IS_DENY_BY_DEFAULT: unlisted subjects never stream.
+     */
+    GATEWAY_STREAM_TOPICS: z
+      .string()
+      .default('user.>=users:admin')
+      .transform((text, ctx): TopicRule[] => {
+        try {
+          return parseTopicRules(text);
+        } catch (error) {
+          ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+          return z.NEVER;
+        }
+      }),
+    /** Open streams per gateway replica (STREAMS_ARE_BOUNDED); past it, 503 GATEWAY_STREAMS_FULL. */
+    GATEWAY_STREAM_MAX: z.coerce.number().int().min(1).default(1000),
+    /** Open streams per user per replica; past it, 429 GATEWAY_STREAMS_PER_USER_EXCEEDED. */
+    GATEWAY_STREAM_MAX_PER_USER: z.coerce.number().int().min(1).default(5),
+    /** Interval of the `: ping` comment on every stream. */
+    GATEWAY_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** The service whose `getJob` operation answers `/stream?job=` (and re-checks who may read it). */
+    GATEWAY_JOBS_SERVICE: z.string().min(1).default('registry'),
+    /** How often a watched job is read again. */
+    GATEWAY_STREAM_JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
   })
   // CATALOG_IS_ALLOW_LISTED at boot: a production gateway without the list exits 1 naming it,
   // with every other bad variable (core's REFINEMENTS_SEE_EVERY_VARIABLE).
