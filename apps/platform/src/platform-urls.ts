@@ -47,6 +47,7 @@ export function describePlatform(
       ['OpenAPI', `${gateway}/openapi.json`],
       ['GraphQL', `${gateway}/graphql`],
       ['MCP', `${gateway}/mcp`],
+      ['Stream', `${gateway}/stream`],
     ] as const)
       lines.push(`    ${label.padEnd(10)} ${url}`);
   }
