@@ -68,11 +68,16 @@ export async function connectPostgres(options: ConnectPostgresOptions): Promise<
     max: options.max ?? 10,
     connectionTimeoutMillis: timeoutMs * 5,
   });
-  // An idle client's connection dropping (server restart) must not crash the process.
-  pool.on('error', (error) => log.warn({ err: error, database: where }, 'idle PostgreSQL connection failed'));
+  let closing: Promise<void> | undefined;
+  // An idle client's connection dropping (server restart) must not crash the process. While we
+  // close, the embedded server's own shutdown (57P01) reaching a connection still winding down
+  // is expected, not a warning.
+  pool.on('error', (error) => {
+    const expected = closing !== undefined && (error as { code?: string }).code === '57P01';
+    log[expected ? 'debug' : 'warn']({ err: error, database: where }, 'idle PostgreSQL connection failed');
+  });
   log.info({ database: where, embedded: embedded !== undefined }, 'PostgreSQL pool created');
 
-  let closing: Promise<void> | undefined;
   return {
     pool,
     url,
