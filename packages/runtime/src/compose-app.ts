@@ -225,6 +225,7 @@ export function composeApp(options: AppOptions): App {
       health,
       instance,
       transport: () => bus!.transport,
+      tracer,
     });
     for (const component of Array.isArray(created) ? created : [created as Component]) {
       lifecycle.register(component);

@@ -4,8 +4,9 @@
  * HTTP request, the RPC call (client and server), the event handled and the job run, all in
  * the request's trace and linked parent to child, exported as OTLP/JSON to a local receiver on
  * stop. Without it no provider is registered and nothing is exported, while traceparent still
- * rides the job. Real PostgreSQL, one process, the in-process bus.
+ * rides the job. Real PostgreSQL, one process, the in-process bus and real NATS.
  */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -19,7 +20,7 @@ import {
   parseTraceparent,
   subscribe,
 } from '@bosun/core';
-import { useTestDatabase } from '@bosun/testing';
+import { describeWithNats, requireNats, useTestDatabase } from '@bosun/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -126,6 +127,19 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** Over NATS every RPC carries a token: one key pair signs for the process, and front is trusted. */
+function natsEnv(): Record<string, string> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    NATS_URL: requireNats(),
+    BUS_SUBJECT_ROOT: `otel${randomUUID().slice(0, 8)}`,
+    SERVICE_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    SERVICE_TRUSTED_KEYS: JSON.stringify({
+      front: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    }),
+  };
+}
+
 const post = (app: App, sku: string) =>
   fetch(`${app.http.get('front')!.url}/orders`, {
     method: 'POST',
@@ -133,8 +147,8 @@ const post = (app: App, sku: string) =>
     body: JSON.stringify({ sku }),
   });
 
-describe('with OTEL_EXPORTER_OTLP_ENDPOINT, spans reach an OTLP collector', () => {
-  const database = useTestDatabase({ label: 'runtime_otel_export' });
+const exporting = (bus: 'in-process' | 'nats') => () => {
+  const database = useTestDatabase({ label: `runtime_otel_export_${bus.replace('-', '_')}` });
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let spans: OtlpSpan[] = [];
   let serviceNames: unknown[] = [];
@@ -143,7 +157,10 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT, spans reach an OTLP collector', () =
 
   beforeAll(async () => {
     receiver = await startReceiver();
+    jobsRun.length = 0;
+    eventsHeard.length = 0;
     const config = loadAppConfig([front, back], {
+      ...(bus === 'nats' ? natsEnv() : {}),
       DATABASE_URL: database.url,
       PORT: '0',
       HEALTH_PORT: '0',
@@ -229,7 +246,13 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT, spans reach an OTLP collector', () =
   test('stopping the app unregisters its provider', () => {
     expect(hasGlobalTracerProvider()).toBe(false);
   });
-});
+};
+
+describe(
+  'with OTEL_EXPORTER_OTLP_ENDPOINT, spans reach an OTLP collector (in-process bus)',
+  exporting('in-process'),
+);
+describeWithNats('with OTEL_EXPORTER_OTLP_ENDPOINT, spans reach an OTLP collector (NATS)', exporting('nats'));
 
 describe('without OTEL_EXPORTER_OTLP_ENDPOINT, no provider and no export', () => {
   const database = useTestDatabase({ label: 'runtime_otel_off' });
