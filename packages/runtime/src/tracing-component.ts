@@ -11,6 +11,8 @@
  *   service names joined with `+`, registered as the global provider while the app runs.
  * - SPANS_FLUSH_ON_STOP: the component is registered before every other one, so it stops
  *   last: after every transport drained, before run-service flushes the logs.
+ * - SDK_LOADS_ONLY_WHEN_EXPORTING: the SDK (otlp-provider.ts, ~100 ms to load) is imported in
+ *   start() and only when an endpoint is set.
  * Not here: sampling choices (the SDK's defaults: parent-based, always on), metrics, logs.
  */
 import {
@@ -21,9 +23,7 @@ import {
   type SpanTracer,
 } from '@bosun/core';
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 
 export interface TracingParts {
   /** What HTTP, RPC, events and jobs start their spans with; undefined: no spans. */
@@ -49,26 +49,30 @@ export function tracesUrl(endpoint: string): string {
 export function tracingParts(options: TracingOptions): TracingParts {
   if (options.endpoint === undefined) return { tracer: globalSpanTracer(), component: undefined };
   const url = tracesUrl(options.endpoint);
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': options.services.join('+'),
-      ...(options.version ? { 'service.version': options.version } : {}),
-    }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
-  });
   const log = options.log.child({ component: 'tracing' });
+  let provider: BasicTracerProvider | undefined;
   let registered = false;
+  // The SDK loads in start(), before any transport starts; until then spans are no-ops.
+  let delegate = createSpanTracer(trace.getTracer('bosun'));
   return {
-    tracer: createSpanTracer(provider.getTracer('bosun')),
+    tracer: { start: (name, role, parent, attributes) => delegate.start(name, role, parent, attributes) },
     component: {
       name: 'tracing',
-      start() {
+      async start() {
+        const { createOtlpProvider } = await import('./otlp-provider.js');
+        provider = createOtlpProvider({
+          url,
+          serviceName: options.services.join('+'),
+          serviceVersion: options.version,
+        });
+        delegate = createSpanTracer(provider.getTracer('bosun'));
         // False when the application registered its own provider first: bosun's spans still
         // go to this exporter, the application's to its own.
         registered = trace.setGlobalTracerProvider(provider);
         log.info({ url }, 'exporting traces over OTLP');
       },
       async stop() {
+        if (!provider) return;
         try {
           await provider.forceFlush();
         } catch (error) {
@@ -77,6 +81,7 @@ export function tracingParts(options: TracingOptions): TracingParts {
         await provider.shutdown().catch(() => {});
         if (registered) trace.disable();
         registered = false;
+        provider = undefined;
       },
     },
   };
