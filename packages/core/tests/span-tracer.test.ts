@@ -75,6 +75,15 @@ describe('createSpanTracer', () => {
     expect(client?.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  test('a start time given as performance.now() dates the span from then (HTTP spans start at onRequest)', () => {
+    const { exporter, tracer } = setup();
+    const before = Date.now();
+    tracer.start('POST /orders', 'server', PARENT, undefined, performance.now() - 60_000).end();
+    const [seconds] = exporter.getFinishedSpans()[0]!.startTime;
+    expect(seconds * 1000).toBeLessThan(before - 30_000);
+    expect(seconds * 1000).toBeGreaterThan(before - 120_000);
+  });
+
   test('end() twice exports the span once', () => {
     const { exporter, tracer } = setup();
     const span = tracer.start('job send-email', 'consumer', PARENT);

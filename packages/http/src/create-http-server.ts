@@ -217,14 +217,22 @@ function startRequestSpan(
   method: string,
   route: string,
   req: FastifyRequest,
+  started: number,
 ): SpanHandle {
   const header = req.headers.traceparent;
-  return tracer.start(name, 'server', typeof header === 'string' ? header : undefined, {
-    'http.request.method': method,
-    'http.route': route,
-    'url.path': req.url.split('?')[0]!,
-    'bosun.request_id': req.id,
-  });
+  // Started at onRequest's clock reading: the span covers body parsing too, not just the handler.
+  return tracer.start(
+    name,
+    'server',
+    typeof header === 'string' ? header : undefined,
+    {
+      'http.request.method': method,
+      'http.route': route,
+      'url.path': req.url.split('?')[0]!,
+      'bosun.request_id': req.id,
+    },
+    started,
+  );
 }
 
 /**
@@ -381,7 +389,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       url,
       handler: function operationRoute(req, reply) {
         const state = stateOf(req)!;
-        if (tracer !== undefined) state.span = startRequestSpan(tracer, spanName, method, url, req);
+        if (tracer !== undefined)
+          state.span = startRequestSpan(tracer, spanName, method, url, req, state.started);
         const made = options.createContext(contextBase(req, state)); // a sync throw: Fastify hands it to the error handler
         if (made instanceof Promise) {
           made.then(

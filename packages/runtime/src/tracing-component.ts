@@ -55,7 +55,9 @@ export function tracingParts(options: TracingOptions): TracingParts {
   // The SDK loads in start(), before any transport starts; until then spans are no-ops.
   let delegate = createSpanTracer(trace.getTracer('bosun'));
   return {
-    tracer: { start: (name, role, parent, attributes) => delegate.start(name, role, parent, attributes) },
+    tracer: {
+      start: (name, role, parent, attributes, at) => delegate.start(name, role, parent, attributes, at),
+    },
     component: {
       name: 'tracing',
       async start() {

@@ -53,7 +53,14 @@ export interface SpanTracer {
    * const span = tracer.start('rpc users.getUser', 'server', headers.traceparent);
    * try { ... } catch (e) { span.fail(e); throw e; } finally { span.end(); }
    */
-  start(name: string, role: SpanRole, parent: string | null | undefined, attributes?: Attributes): SpanHandle;
+  start(
+    name: string,
+    role: SpanRole,
+    parent: string | null | undefined,
+    attributes?: Attributes,
+    /** When the work began, as `performance.now()` (default: now). */
+    startTime?: number,
+  ): SpanHandle;
 }
 
 const KINDS: Record<SpanRole, SpanKind> = {
@@ -100,7 +107,7 @@ class BosunSpan implements SpanHandle {
 /** A SpanTracer over an OpenTelemetry tracer (e.g. `provider.getTracer('bosun')`). */
 export function createSpanTracer(tracer: Tracer): SpanTracer {
   return {
-    start(name, role, parent, attributes) {
+    start(name, role, parent, attributes, startTime) {
       const remote = parseTraceparent(parent);
       const context = remote
         ? trace.setSpanContext(ROOT_CONTEXT, {
@@ -110,7 +117,10 @@ export function createSpanTracer(tracer: Tracer): SpanTracer {
             isRemote: true,
           })
         : ROOT_CONTEXT;
-      return new BosunSpan(tracer.startSpan(name, { kind: KINDS[role], attributes }, context), role);
+      return new BosunSpan(
+        tracer.startSpan(name, { kind: KINDS[role], attributes, startTime }, context),
+        role,
+      );
     },
   };
 }
