@@ -19,6 +19,9 @@
  *   same way, then writes the same envelope and headers to the outbox through `client`
  *   (inside the caller's transaction) instead of the bus; outbox-relay.ts publishes it
  *   after COMMIT with the event id as message id (DEDUP_BY_EVENT_ID).
+ * - SPAN_PER_EVENT: with a `tracer`, each delivery runs in a consumer span `event <subject>`
+ *   (child of the event's traceparent, failures record their code), and a publish sends the
+ *   publishing context's own traceparent, so the handler's span is a child of the publisher's.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -34,6 +37,7 @@ import {
   minimalContext,
   type OperationContext,
   parseTraceparent,
+  type SpanTracer,
   toBosunError,
   trackInFlight,
   validationError,
@@ -87,6 +91,8 @@ export interface EventBusOptions {
   publishRetryMs?: number;
   /** Where `publish(..., { db })` writes (createOutboxWriter). Without it such a publish throws BOSUN_BUS_OUTBOX_NOT_CONFIGURED. */
   outbox?: OutboxWriter;
+  /** Runs each delivery in a consumer span (SPAN_PER_EVENT). Default: no spans. */
+  tracer?: SpanTracer;
 }
 
 export interface PublishOptions {
@@ -107,6 +113,12 @@ export interface EventBus extends EventPublisher {
   /** Stops taking events; in-flight handlers finish until `signal` aborts (then they are redelivered later). */
   drain(signal?: AbortSignal): Promise<{ abandoned: string[] }>;
   close(): Promise<void>;
+}
+
+/** SPAN_PER_EVENT: when tracing, the publisher's own span is the parent; otherwise a child id of it. */
+function publishedTraceparent(tracer: SpanTracer | undefined, parent: string | undefined): string {
+  if (tracer !== undefined && parent !== undefined && parseTraceparent(parent)) return parent;
+  return formatTraceparent(childContext(parseTraceparent(parent)));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -164,6 +176,16 @@ export function createEventBus(
     let event: EventEnvelope | undefined;
     const log = options.log.child({ subject, delivery: delivery.deliveryCount });
     const end = inFlight.begin(`event:${subject}#${delivery.sequence}`);
+    const span = options.tracer?.start(
+      `event ${subject}`,
+      'consumer',
+      delivery.headers[HEADERS.traceparent],
+      {
+        'messaging.system': 'bosun',
+        'messaging.destination.name': subject,
+        'messaging.consumer.group.name': service.name,
+      },
+    );
     const controller = new AbortController();
     controllers.add(controller);
     try {
@@ -174,13 +196,16 @@ export function createEventBus(
       event = body as EventEnvelope;
       const parsed = await sub.schema.safeParseAsync(event.data);
       if (!parsed.success) throw validationError(parsed.error, `event data for "${subject}"`);
-      const trace = childContext(parseTraceparent(delivery.headers[HEADERS.traceparent]));
+      const trace = span
+        ? span.context
+        : childContext(parseTraceparent(delivery.headers[HEADERS.traceparent]));
+      span?.setAttribute('messaging.message.id', event.id);
       const init: EventContextInit = {
         service: service.name,
         subject,
         event,
         requestId: delivery.headers[HEADERS.requestId] ?? event.id,
-        traceparent: formatTraceparent(trace),
+        traceparent: span ? span.traceparent : formatTraceparent(trace),
         signal: controller.signal,
         log: log.child({ eventId: event.id, traceId: trace.traceId }),
       };
@@ -188,6 +213,7 @@ export function createEventBus(
       return { ack: true };
     } catch (thrown) {
       const error = toBosunError(thrown);
+      span?.fail(error);
       // Data that fails its schema (or is not an envelope) never gets better: dead-letter at once.
       const hopeless = error.code === 'BOSUN_VALIDATION_FAILED' || error.code === 'BOSUN_BUS_BAD_ENVELOPE';
       if (hopeless || delivery.deliveryCount >= maxDeliveries) {
@@ -205,6 +231,7 @@ export function createEventBus(
       return { nak: true, delayMs };
     } finally {
       controllers.delete(controller);
+      span?.end();
       end();
     }
   };
@@ -250,9 +277,7 @@ export function createEventBus(
       };
       const headers: BusHeaders = {
         [HEADERS.requestId]: publishOptions.ctx?.requestId ?? id,
-        [HEADERS.traceparent]: formatTraceparent(
-          childContext(parseTraceparent(publishOptions.ctx?.traceparent)),
-        ),
+        [HEADERS.traceparent]: publishedTraceparent(options.tracer, publishOptions.ctx?.traceparent),
       };
       if (publishOptions.db) {
         // The same bytes encodeJson(event) would put on the bus (PAYLOADS_ARE_BYTES).

@@ -14,6 +14,9 @@
  *   nowhere else. On the in-process transport (which carries no tokens) they travel in the
  *   `x-bosun-on-behalf-of` header, which the server reads only on that transport
  *   (ON_BEHALF_OF_HEADER_IS_LOCAL, rpc-server.ts).
+ * - SPAN_PER_CALL: with a `tracer`, each call (after input validation) runs in a client span
+ *   `rpc <target>.<operation>` whose traceparent is the one sent, so the callee's server span
+ *   is its child; the span records the error code of a failed call.
  * Performance: validation is core's parseSchema (sync for schemas without user code, so
  * nothing is ever parsed twice), trace ids come from a pooled CSPRNG (trace-ids.ts).
  */
@@ -28,6 +31,7 @@ import {
   type OperationContext,
   parseSchema,
   parseTraceparent,
+  type SpanTracer,
   validationError,
   zodIssues,
 } from '@bosun/core';
@@ -64,6 +68,8 @@ export interface ClientOptions {
   tokenProvider?: TokenProvider;
   /** Share one Resilience per process (breaker state per target). Default: a new one for this client. */
   resilience?: Resilience | ResilienceOptions;
+  /** Runs each call in a client span `rpc <target>.<operation>` (SPAN_PER_CALL). Default: no spans. */
+  tracer?: SpanTracer;
 }
 
 export interface CallOptions {
@@ -109,6 +115,7 @@ export function createClient<S extends AnyService>(
   const idempotent = new Set(options.idempotent ?? []);
   const definition = options.definition;
   const tokenProvider = options.tokenProvider;
+  const tracer = options.tracer;
   if (definition)
     for (const [name, op] of Object.entries(definition.operations)) if (op.idempotent) idempotent.add(name);
 
@@ -123,12 +130,41 @@ export function createClient<S extends AnyService>(
     }
     const subject = transport.subjects.rpc(target, operation);
     const requestId = callOptions.requestId ?? callOptions.ctx?.requestId ?? randomUUID();
-    const parent = parseTraceparent(callOptions.traceparent ?? callOptions.ctx?.traceparent);
+    const parentHeader = callOptions.traceparent ?? callOptions.ctx?.traceparent;
+    // SPAN_PER_CALL: the callee's parent is this client span (retries included).
+    const span = tracer?.start(`rpc ${target}.${operation}`, 'client', parentHeader, {
+      'rpc.system': 'bosun',
+      'rpc.service': target,
+      'rpc.method': operation,
+      'bosun.request_id': requestId,
+    });
     const headers: BusHeaders = {
       ...callOptions.headers,
       [HEADERS.requestId]: requestId,
-      [HEADERS.traceparent]: formatTraceparent(childTrace(parent)),
+      [HEADERS.traceparent]: span
+        ? span.traceparent
+        : formatTraceparent(childTrace(parseTraceparent(parentHeader))),
     };
+    if (span === undefined) return send(operation, op, input, subject, headers, callOptions);
+    try {
+      return await send(operation, op, input, subject, headers, callOptions);
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  };
+
+  /** The wire part of a call: token, request under the target's policies, output check. */
+  const send = async (
+    operation: string,
+    op: AnyService['operations'][string] | undefined,
+    input: unknown,
+    subject: string,
+    headers: BusHeaders,
+    callOptions: CallOptions,
+  ): Promise<unknown> => {
     const onBehalfOf = callOptions.onBehalfOf;
     // Never a header a remote server could be fooled by: only the in-process one reads it.
     // (Overwritten rather than deleted: `delete` would slow every later use of the object.)

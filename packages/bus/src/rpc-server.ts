@@ -18,6 +18,9 @@
  * - ON_BEHALF_OF_HEADER_IS_LOCAL: the `x-bosun-on-behalf-of` header is read only without a
  *   verifier on the in-process transport, where every sender is code in this process. Over NATS
  *   the edge and user come only from the verified token (USER_RIDES_IN_THE_TOKEN).
+ * - SPAN_PER_RPC: with a `tracer`, each request taken runs in a server span
+ *   `rpc <service>.<operation>` (child of the request's traceparent) whose traceparent the
+ *   handler's context carries; a failure records its code (`bosun.error.code`).
  * Performance: the per-request child logger and AbortController are made on first read of
  * `init.log` / `init.signal` (a context factory that copies them eagerly still gets them);
  * an abort at the drain deadline reaches every signal handed out, including ones made after it.
@@ -35,6 +38,7 @@ import {
   minimalContext,
   type OperationContext,
   parseTraceparent,
+  type SpanTracer,
   toBosunError,
   trackInFlight,
 } from '@bosun/core';
@@ -64,6 +68,8 @@ export interface RpcServerOptions {
   createContext?: (init: RpcContextInit) => OperationContext;
   /** Verifies `authorization: Bearer <token>` per request. Default: none (caller is anonymous). */
   verifier?: RequestVerifier;
+  /** Runs each request in a server span `rpc <service>.<operation>` (SPAN_PER_RPC). Default: no spans. */
+  tracer?: SpanTracer;
 }
 
 export interface RpcServer {
@@ -142,6 +148,7 @@ export async function serveRpc(
   const controllers = new Set<AbortController>();
   const subscriptions: Subscription[] = [];
   const local = transport.kind === 'in-process';
+  const tracer = options.tracer;
   const names = Object.entries(service.operations)
     .filter(([, op]) => op.rpc !== false)
     .map(([name]) => name);
@@ -152,6 +159,7 @@ export async function serveRpc(
 
   for (const name of names) {
     const subject = transport.subjects.rpc(service.name, name);
+    const spanName = `rpc ${service.name}.${name}`;
     const sub = await transport.serve(subject, { queue: service.name }, async (request) => {
       const requestId = request.headers[HEADERS.requestId] || randomUUID();
       if (draining) {
@@ -162,7 +170,14 @@ export async function serveRpc(
         return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
       }
       const end = inFlight.begin(`rpc:${name}#${requestId}`);
-      const trace = childTrace(parseTraceparent(request.headers[HEADERS.traceparent]));
+      // SPAN_PER_RPC: the handler's traceparent is the server span's own.
+      const span = tracer?.start(spanName, 'server', request.headers[HEADERS.traceparent], {
+        'rpc.system': 'bosun',
+        'rpc.service': service.name,
+        'rpc.method': name,
+        'bosun.request_id': requestId,
+      });
+      const trace = span ? span.context : childTrace(parseTraceparent(request.headers[HEADERS.traceparent]));
       // No per-request closures: only the getters below, which run on first read.
       let log: Logger | undefined;
       let controller: AbortController | undefined;
@@ -179,7 +194,7 @@ export async function serveRpc(
           service: service.name,
           operation: name,
           requestId,
-          traceparent: formatTraceparent(trace),
+          traceparent: span ? span.traceparent : formatTraceparent(trace),
           caller,
           headers: request.headers,
           get signal() {
@@ -199,12 +214,14 @@ export async function serveRpc(
         return { data: encodeReply({ ok: true, data }), headers: { [HEADERS.requestId]: requestId } };
       } catch (thrown) {
         const error = toBosunError(thrown);
+        span?.fail(error);
         log ??= options.log.child({ requestId, operation: name, traceId: trace.traceId });
         if (error.status >= 500) log.error({ err: error }, 'rpc request failed');
         else log.debug({ code: error.code }, 'rpc request refused');
         return { data: encodeReply({ ok: false, error }), headers: { [HEADERS.requestId]: requestId } };
       } finally {
         if (controller) controllers.delete(controller);
+        span?.end();
         end();
       }
     });

@@ -14,6 +14,7 @@ export type {
   JobSendOptions,
   OperationContext,
   RemoteCall,
+  RemoteCallOptions,
   Transport,
 } from './definition/context.js';
 export { defineService } from './definition/define-service.js';
@@ -98,6 +99,8 @@ export { startEmbeddedPostgres } from './postgres/embedded-postgres.js';
 export { freePort } from './postgres/free-port.js';
 export type { PostgresComponent } from './postgres/postgres-component.js';
 export { postgresComponent } from './postgres/postgres-component.js';
+export type { SpanHandle, SpanRole, SpanTracer } from './tracing/span-tracer.js';
+export { createSpanTracer, globalSpanTracer, hasGlobalTracerProvider } from './tracing/span-tracer.js';
 export type { TraceContext } from './tracing/trace-context.js';
 export {
   childContext,

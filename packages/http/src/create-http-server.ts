@@ -10,6 +10,10 @@
  * - READY_GATES_INTAKE: once drain() or close() starts, a new request gets 503
  *   BOSUN_UNAVAILABLE with `connection: close`; requests already in flight finish.
  * - REQUEST_ID_IS_SAFE: see request-id.ts; every response carries the id.
+ * - SPAN_PER_REQUEST: with a `tracer`, each operation request runs in a server span
+ *   `<METHOD> <route>` (child of the request's traceparent); the context's traceparent is the
+ *   span's, and the span ends when the response closes, with its status and error code.
+ *   Without one, no span code runs (TRACING_OFF_COSTS_NOTHING).
  * - LONG_LIVED_ROUTES_ARE_NOT_IN_FLIGHT: routes with `config: { longLived: true }` (server-sent
  *   event streams) are refused while draining like any route, but drain does not wait for them;
  *   whoever owns them closes them (mountMcp in a preClose hook).
@@ -25,6 +29,8 @@ import {
   type InFlightTracker,
   invoke,
   type OperationContext,
+  type SpanHandle,
+  type SpanTracer,
   trackInFlight,
 } from '@bosun/core';
 import fastifySwagger from '@fastify/swagger';
@@ -57,6 +63,8 @@ export interface HttpServerOptions {
   /** Serve `/openapi.json` and `/docs`. Default true. */
   docs?: boolean;
   openapi?: OpenApiOptions;
+  /** Starts a server span per operation request (SPAN_PER_REQUEST). Default: no spans. */
+  tracer?: SpanTracer;
 }
 
 export interface HttpServer {
@@ -88,6 +96,8 @@ class RequestState {
   end: (() => void) | undefined = undefined;
   /** The client went away before the response finished. */
   gone = false;
+  /** The request's server span, when tracing. */
+  span: SpanHandle | undefined = undefined;
   private log: Logger | undefined = undefined;
   private controller: AbortController | undefined = undefined;
 
@@ -140,6 +150,12 @@ class RequestState {
       this.gone = true;
       this.controller?.abort();
     }
+    const span = this.span;
+    if (span !== undefined) {
+      this.span = undefined;
+      span.setAttribute('http.response.status_code', this.res.statusCode);
+      span.end();
+    }
   }
 }
 
@@ -180,7 +196,7 @@ const SIGNAL_GETTER: PropertyDescriptor = {
 };
 
 function contextBase(request: FastifyRequest, state: RequestState): HttpContextBase {
-  const traceparent = request.headers.traceparent;
+  const traceparent = state.span === undefined ? request.headers.traceparent : state.span.traceparent;
   // One shape for every request: traceparent is always a key, undefined when absent.
   const base = {
     requestId: request.id,
@@ -192,6 +208,31 @@ function contextBase(request: FastifyRequest, state: RequestState): HttpContextB
   Object.defineProperty(base, 'log', LOG_GETTER);
   Object.defineProperty(base, 'signal', SIGNAL_GETTER);
   return base;
+}
+
+/** SPAN_PER_REQUEST: the server span of one operation request, child of its traceparent. */
+function startRequestSpan(
+  tracer: SpanTracer,
+  name: string,
+  method: string,
+  route: string,
+  req: FastifyRequest,
+  started: number,
+): SpanHandle {
+  const header = req.headers.traceparent;
+  // Started at onRequest's clock reading: the span covers body parsing too, not just the handler.
+  return tracer.start(
+    name,
+    'server',
+    typeof header === 'string' ? header : undefined,
+    {
+      'http.request.method': method,
+      'http.route': route,
+      'url.path': req.url.split('?')[0]!,
+      'bosun.request_id': req.id,
+    },
+    started,
+  );
 }
 
 /**
@@ -206,6 +247,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const inFlight = trackInFlight();
   const metrics = createHttpMetrics(options.metricsRegistry);
   const timed = options.metricsRegistry !== undefined;
+  const tracer = options.tracer;
   let draining = false;
 
   const app = Fastify({
@@ -226,6 +268,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     stateOf(req)?.logger() ?? options.log.child({ requestId: req.id });
   const problem = (req: FastifyRequest, reply: FastifyReply, error: unknown) => {
     const err = httpError(error);
+    stateOf(req)?.span?.fail(err);
     const log = requestLog(req);
     if (err.status >= 500) log.error({ err, code: err.code }, 'request failed');
     else log.debug({ code: err.code, detail: err.detail }, 'request rejected');
@@ -340,11 +383,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   for (const [name, op] of Object.entries(service.operations)) {
     if (!op.http) continue;
     const [method, url] = op.http.split(' ') as [HttpMethod, string];
+    const spanName = `${method} ${url}`;
     app.route({
       method,
       url,
       handler: function operationRoute(req, reply) {
         const state = stateOf(req)!;
+        if (tracer !== undefined)
+          state.span = startRequestSpan(tracer, spanName, method, url, req, state.started);
         const made = options.createContext(contextBase(req, state)); // a sync throw: Fastify hands it to the error handler
         if (made instanceof Promise) {
           made.then(

@@ -50,6 +50,8 @@ export const runtimeEnvSchema = z.object({
     .default('bosun'),
   /** How often each instance announces itself on the bus. */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); unset: no exporter (tracing-component.ts). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type AppConfig = BosunEnv & z.infer<typeof runtimeEnvSchema> & Record<string, unknown>;

@@ -40,7 +40,7 @@ import {
   startHeartbeat,
   type Transport,
 } from '@bosun/bus';
-import type { AnyService, Component, EventPublisher, Logger, RemoteCall } from '@bosun/core';
+import type { AnyService, Component, EventPublisher, Logger, RemoteCall, SpanTracer } from '@bosun/core';
 import type { Registry } from 'prom-client';
 import { breakerDetails, watchBreakers } from './breaker-metrics.js';
 import { runtimeErrors } from './runtime.errors.js';
@@ -65,6 +65,8 @@ export interface BusComponentOptions {
   heartbeatIntervalMs?: number;
   /** Where `publish(..., { db })` writes (outbox-component.ts); without it such a publish throws. */
   outbox?: OutboxWriter;
+  /** Spans per RPC served, RPC call made and event handled; undefined: none. */
+  tracer?: SpanTracer;
 }
 
 export interface BusComponent extends Component {
@@ -139,6 +141,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         resilience,
         definition,
         tokenProvider: signer ? (claims) => signer.sign(claims) : undefined,
+        tracer: options.tracer,
       });
       clients.set(key, c);
     }
@@ -168,7 +171,11 @@ export function busComponent(options: BusComponentOptions): BusComponent {
     },
     call(service) {
       return (target, operation, input, callOptions) =>
-        clientFor(service, target).$call(operation, input, { timeoutMs: callOptions?.timeoutMs });
+        clientFor(service, target).$call(operation, input, {
+          timeoutMs: callOptions?.timeoutMs,
+          traceparent: callOptions?.traceparent,
+          requestId: callOptions?.requestId,
+        });
     },
     async start() {
       transport = overNats
@@ -186,6 +193,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
           await serveRpc(transport, service, {
             log,
             verifier,
+            tracer: options.tracer,
             createContext: (init) =>
               context({
                 transport: 'rpc',
@@ -200,6 +208,7 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         const bus = createEventBus(transport, service, {
           log,
           outbox: options.outbox,
+          tracer: options.tracer,
           createContext: (init) =>
             context({
               transport: 'event',

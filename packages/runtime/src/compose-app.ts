@@ -38,6 +38,7 @@ import { queueJobsPort } from './queue-ports.js';
 import { runtimeErrors } from './runtime.errors.js';
 import { type ContextFactory, createContextFactory, missingJobSender } from './service-context.js';
 import { type ServiceDatabase, serviceDatabase } from './service-database.js';
+import { tracingParts } from './tracing-component.js';
 
 const noEvents = (service: string): EventPublisher => ({
   publish: async (subject) => {
@@ -54,6 +55,15 @@ export function composeApp(options: AppOptions): App {
   const { services, config } = options;
   const main = services[0]!;
   const { log, metrics, lifecycle, health, instance } = options.early ?? buildEarlyParts(options);
+  const tracing = tracingParts({
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    services: services.map((s) => s.name),
+    version: main.version,
+    log,
+  });
+  const tracer = tracing.tracer;
+  // SPANS_FLUSH_ON_STOP: first registered, last stopped (after every transport drained).
+  if (tracing.component) lifecycle.register(tracing.component);
   lifecycle.register(health);
 
   const extensions = options.extensions ?? {};
@@ -129,6 +139,7 @@ export function composeApp(options: AppOptions): App {
       registry: metrics.registry,
       contexts,
       drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
+      tracer,
     });
     lifecycle.register(queue);
   }
@@ -157,6 +168,7 @@ export function composeApp(options: AppOptions): App {
     outbox: outbox?.writer,
     isReady: () => lifecycle.isReady(),
     ports: () => refreshPorts(),
+    tracer,
   });
   lifecycle.register(bus);
   if (outbox) lifecycle.register(outbox.relay);
@@ -174,6 +186,7 @@ export function composeApp(options: AppOptions): App {
         host: config.HOST,
         production: config.NODE_ENV === 'production',
         registry: metrics.registry,
+        tracer,
         mount: async (app) => {
           await mountMcpFor(app, {
             service,
@@ -212,6 +225,7 @@ export function composeApp(options: AppOptions): App {
       health,
       instance,
       transport: () => bus!.transport,
+      tracer,
     });
     for (const component of Array.isArray(created) ? created : [created as Component]) {
       lifecycle.register(component);

@@ -9,7 +9,7 @@
  * Invariant LAZY_STAYS_LAZY (service-context.ts): a request's child logger and AbortSignal
  * are made only when its handler reads them.
  */
-import type { AnyService, Caller, Component } from '@bosun/core';
+import type { AnyService, Caller, Component, SpanTracer } from '@bosun/core';
 import { createHttpServer, type HttpServer } from '@bosun/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -33,6 +33,8 @@ export interface HttpComponentOptions {
   host: string;
   production: boolean;
   registry?: Registry;
+  /** One server span per operation request (@bosun/http's SPAN_PER_REQUEST); undefined: none. */
+  tracer?: SpanTracer;
   /** Identifies each REST request's caller (a ServiceExtension's `caller`); default: nobody. */
   caller?: (request: FastifyRequest) => Caller | undefined | Promise<Caller | undefined>;
   /** Extra routes on the same app (e.g. MCP), added before listening. */
@@ -46,6 +48,7 @@ export function httpComponent(options: HttpComponentOptions): HttpComponent {
     log: options.log,
     production: options.production,
     metricsRegistry: options.registry,
+    tracer: options.tracer,
     // A caller hook (rare: the registry) needs the request, so that path copies the base; the
     // common path hands the base on as it is: its logger and signal are getters, made only if
     // the handler reads them (LAZY_STAYS_LAZY); copying them would read both.

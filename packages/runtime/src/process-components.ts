@@ -11,7 +11,7 @@
  *   pass, so one error lists every bad variable of the whole process.
  */
 import type { Transport } from '@bosun/bus';
-import type { Component, HealthServer, Logger, Metrics } from '@bosun/core';
+import type { Component, HealthServer, Logger, Metrics, SpanTracer } from '@bosun/core';
 import type { z } from 'zod';
 import type { AppConfig } from './app-config.js';
 
@@ -24,6 +24,8 @@ export interface ComponentParts {
   health: HealthServer;
   instance: string;
   transport: () => Transport;
+  /** The process's span tracer (tracing-component.ts), for a component's own clients and servers; undefined: no spans. */
+  tracer: SpanTracer | undefined;
 }
 
 export interface ProcessComponents {

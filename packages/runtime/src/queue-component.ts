@@ -10,6 +10,8 @@
  * - JOB_DATA_IS_VALIDATED: a job's data is checked against its schema on send and on claim.
  * - TRACE_RIDES_THE_JOB: a handler's ctx.traceparent is a child of the traceparent the job
  *   was sent with (a new trace when it had none), so its logs, calls and jobs join the trace.
+ *   With a tracer, each run is a consumer span `job <name>` (child of the stored traceparent,
+ *   its failure's code in `bosun.error.code`) and ctx.traceparent is that span's (SPAN_PER_JOB_RUN).
  */
 import {
   type AnyService,
@@ -19,6 +21,7 @@ import {
   type JobContext,
   type JobSender,
   parseTraceparent,
+  type SpanTracer,
 } from '@bosun/core';
 import { createJobSender, createQueue, type Queue, type QueueJob } from '@bosun/queue';
 import type pg from 'pg';
@@ -40,10 +43,13 @@ export interface QueueComponentOptions {
   registry?: Registry;
   contexts: ReadonlyMap<string, ContextFactory>;
   drainTimeoutMs: number;
+  /** One span per job run (SPAN_PER_JOB_RUN); undefined: none. */
+  tracer?: SpanTracer;
 }
 
 export function queueComponent(options: QueueComponentOptions): QueueComponent {
   const log = options.log.child({ component: 'queue' });
+  const tracer = options.tracer;
   let queue: Queue | undefined;
   let sender: JobSender | undefined;
   const get = () => {
@@ -84,18 +90,34 @@ export function queueComponent(options: QueueComponentOptions): QueueComponent {
       for (const service of options.services) {
         const context = options.contexts.get(service.name)!;
         for (const [name, job] of Object.entries(service.jobs)) {
+          const spanName = `job ${name}`;
           await q.work(name, { concurrency: job.concurrency }, async (claimed: QueueJob) => {
+            const span = tracer?.start(spanName, 'consumer', claimed.traceparent, {
+              'bosun.job.id': claimed.id,
+              'bosun.job.name': name,
+              'bosun.job.attempt': claimed.attempt,
+            });
             const ctx: JobContext = {
               ...context({
                 transport: 'job',
                 requestId: `job-${claimed.id}`,
                 signal: claimed.signal,
                 progress: (value, message) => claimed.progress(value, message),
-                traceparent: formatTraceparent(childContext(parseTraceparent(claimed.traceparent))),
+                traceparent: span
+                  ? span.traceparent
+                  : formatTraceparent(childContext(parseTraceparent(claimed.traceparent))),
               }),
               job: { id: claimed.id, name, attempt: claimed.attempt, retryLimit: claimed.retryLimit },
             };
-            return job.handler(claimed.data, ctx);
+            if (span === undefined) return job.handler(claimed.data, ctx);
+            try {
+              return await job.handler(claimed.data, ctx);
+            } catch (error) {
+              span.fail(error);
+              throw error;
+            } finally {
+              span.end();
+            }
           });
         }
         for (const [scheduleName, schedule] of Object.entries(service.schedules)) {

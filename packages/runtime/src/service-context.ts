@@ -13,7 +13,8 @@
  *   request cancelled before it started; a plain signal is copied, so invoke checks it itself.
  * - TRACE_RIDES_THE_JOB: a context with a traceparent sends its jobs with it
  *   (stored on the job row), unless the caller passes one of its own; its events carry it
- *   (and the request id) in their headers, on the bus and through the outbox alike.
+ *   (and the request id) in their headers, on the bus and through the outbox alike; its
+ *   `ctx.call` sends both with the call (so the callee's span is a child of this context's).
  */
 import { randomUUID } from 'node:crypto';
 import type { PublishOptions } from '@bosun/bus';
@@ -112,7 +113,7 @@ export function createContextFactory(deps: ServiceContextDeps): ContextFactory {
       db: deps.db(),
       jobs: base.traceparent ? tracedJobs(deps.jobs, base.traceparent) : deps.jobs,
       events: base.traceparent ? tracedEvents(deps.events, requestId, base.traceparent) : deps.events,
-      call: deps.call,
+      call: base.traceparent && deps.call ? tracedCall(deps.call, requestId, base.traceparent) : deps.call,
       caller: base.caller ?? {},
       traceparent: base.traceparent,
       progress: base.progress ?? noProgress,
@@ -140,6 +141,11 @@ function tracedEvents(events: EventPublisher, requestId: string, traceparent: st
       return events.publish(subject, data, traced);
     },
   };
+}
+
+function tracedCall(call: RemoteCall, requestId: string, traceparent: string): RemoteCall {
+  return (target, operation, input, options) =>
+    call(target, operation, input, { requestId, traceparent, ...options });
 }
 
 /** A JobSender for processes without a queue: says how to get one. */

@@ -42,8 +42,16 @@ export type RemoteCall = (
   target: string,
   operation: string,
   input: unknown,
-  options?: { timeoutMs?: number },
+  options?: RemoteCallOptions,
 ) => Promise<unknown>;
+
+export interface RemoteCallOptions {
+  timeoutMs?: number;
+  /** The calling context's traceparent: the call's span is its child (the runtime sets it). */
+  traceparent?: string;
+  /** The calling context's request id (the runtime sets it). */
+  requestId?: string;
+}
 
 export type Transport = 'http' | 'mcp' | 'rpc' | 'graphql' | 'job' | 'event' | 'internal';
 

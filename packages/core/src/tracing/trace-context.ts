@@ -6,7 +6,7 @@
  * - A malformed or all-zero header parses to undefined (the caller starts a new trace);
  *   it never throws on input from the wire.
  * - Ids are lowercase hex from a CSPRNG: trace 32 chars, span 16.
- * Not here: exporters or sampling decisions (no OpenTelemetry SDK is bundled).
+ * Not here: spans (span-tracer.ts, over @opentelemetry/api), exporters and sampling (the runtime).
  */
 import { randomBytes } from 'node:crypto';
 
