@@ -3,6 +3,10 @@
  * log in) and what a webhook receiver checks on a welcome (the signature, with the exported
  * helper and the configured secret, and the body naming the new user).
  *
+ * Also how an operator reads the delivery log: through the gateway with a token holding
+ * `notifications:read`, granted in users.users.scopes (the documented way: there is no
+ * operation for it).
+ *
  * Not here: starting anything (each test file starts its own platform).
  */
 import { randomBytes } from 'node:crypto';
@@ -13,8 +17,9 @@ import {
   TIMESTAMP_HEADER,
   verifyWebhookSignature,
 } from '@bosun/service-notifications/webhook-signature';
+import pg from 'pg';
 import { expect } from 'vitest';
-import type { gatewayClient } from './gateway-client.js';
+import type { Body, gatewayClient } from './gateway-client.js';
 import type { ReceivedRequest } from './welcome-receiver.js';
 
 type Client = ReturnType<typeof gatewayClient>;
@@ -48,6 +53,37 @@ export async function logIn(client: Client, user: Pick<SignedUp, 'email' | 'pass
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.accessToken as string;
+}
+
+/** Adds `scopes` to the account of `email` (its next log-in carries them). */
+export async function grantScopes(databaseUrl: string, email: string, scopes: string[]): Promise<void> {
+  const sql = new pg.Client({ connectionString: databaseUrl });
+  await sql.connect();
+  try {
+    const { rowCount } = await sql.query(
+      'UPDATE users.users SET scopes = scopes || $2::text[] WHERE lower(email) = lower($1)',
+      [email, scopes],
+    );
+    expect(rowCount).toBe(1);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** A notification and its delivery log as the gateway shows them to a holder of `notifications:read`. */
+export function deliveryLog(client: Client, token: () => string) {
+  const notification = async (id: string): Promise<Body> => {
+    const res = await client.rest('GET', `/api/notifications/notifications/${id}`, undefined, token());
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  return {
+    notification,
+    statusOf: async (id: string) => (await notification(id)).status as string,
+    /** `[attempt, outcome, statusCode]` per logged attempt. */
+    attemptsOf: async (id: string) =>
+      ((await notification(id)).deliveries as Body[]).map((d) => [d.attempt, d.outcome, d.statusCode]),
+  };
 }
 
 /** What a receiver checks on a welcome: a valid signature over the raw body, naming `user`. Returns the notification id. */

