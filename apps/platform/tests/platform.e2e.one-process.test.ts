@@ -60,13 +60,9 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
   let operatorToken: string;
   let log: ReturnType<typeof deliveryLog>;
 
-  beforeAll(async () => {
-    receiver = await startWelcomeReceiver();
-    mkdirSync(app, { recursive: true });
-    await bundleService(platformDir, { quiet: true, outdir: join(app, 'dist') });
-    cpSync(join(platformDir, 'package.json'), join(app, 'package.json'));
-    symlinkSync(join(repo, 'node_modules'), join(image, 'node_modules'));
-    proc = spawnService({
+  /** `node dist/main.js` in the temp app directory, as `npm start` runs it; resolves once the banner is out. */
+  async function startPlatform() {
+    const started = spawnService({
       entry: join(app, 'dist', 'main.js'),
       cwd: app,
       // No DATABASE_URL, no NATS_URL: what a fresh machine has.
@@ -81,11 +77,20 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
         NOTIFICATIONS_RETRY_DELAY_SECONDS: '1',
       },
     });
-    await proc.waitForLine(/bosun platform is serving/, 90_000);
-    await proc.waitForLine(/^ {2}bus {8}/);
-    const gateway = /REST {7}(http:\/\/\S+)\/api$/m.exec(proc.stderr)?.[1];
-    if (!gateway) throw new Error(`the banner names no gateway:\n${proc.stderr}`);
-    client = gatewayClient(gateway);
+    await started.waitForLine(/bosun platform is serving/, 90_000);
+    await started.waitForLine(/^ {2}bus {8}/);
+    const gateway = /REST {7}(http:\/\/\S+)\/api$/m.exec(started.stderr)?.[1];
+    if (!gateway) throw new Error(`the banner names no gateway:\n${started.stderr}`);
+    return { proc: started, client: gatewayClient(gateway) };
+  }
+
+  beforeAll(async () => {
+    receiver = await startWelcomeReceiver();
+    mkdirSync(app, { recursive: true });
+    await bundleService(platformDir, { quiet: true, outdir: join(app, 'dist') });
+    cpSync(join(platformDir, 'package.json'), join(app, 'package.json'));
+    symlinkSync(join(repo, 'node_modules'), join(image, 'node_modules'));
+    ({ proc, client } = await startPlatform());
     log = deliveryLog(client, () => operatorToken);
   }, 120_000);
 
@@ -93,6 +98,7 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     // After a failure, still stop the platform gracefully, so its postgres stops with it.
     proc?.kill('SIGTERM');
     await Promise.race([proc?.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    // Whatever a failed test left (a SIGKILLed platform's postgres): only processes naming this run's directory.
     for (const pid of pidsNaming(image)) process.kill(pid, 'SIGKILL');
     await receiver?.close();
     rmSync(image, { recursive: true, force: true });
@@ -106,6 +112,15 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     expect(pidsNaming(dataDir)).toContain(started?.pid);
     const serving = JSON.parse(await proc.waitForLine(/"msg":"serving"/)) as { health: string };
     expect((await fetch(`${serving.health}/readyz`)).status).toBe(200);
+    // Ready means routable: the edge knows every service of the process as soon as the banner is out (NEIGHBOURS_ROUTABLE_WHEN_READY).
+    const paths = Object.keys((await client.rest('GET', '/openapi.json')).body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/users/users',
+        '/api/notifications/notifications/{id}',
+        '/api/registry/jobs',
+      ]),
+    );
   });
 
   test('a sign-up through the gateway becomes a welcome webhook with a valid signature', async () => {
@@ -184,7 +199,7 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     }
   });
 
-  test('a call without a JWT is refused with a coded 401 on REST, GraphQL and MCP', async () => {
+  test('a call without a JWT, or with a forged one, is refused with a coded 401 on REST, GraphQL and MCP', async () => {
     const anonymous = await client.mcp();
     try {
       const refused = [
@@ -196,8 +211,19 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     } finally {
       await anonymous.close();
     }
-    const garbled = await client.restOutcome('GET', `/api/users/users/${ada.id}`, undefined, `${token}x`);
-    expect(garbled).toMatchObject({ ok: false, status: 401 });
+    // A token whose signature does not verify: the same coded 401 on every surface.
+    const forged = `${token.slice(0, -4)}AAAA`;
+    const withForged = await client.mcp(forged);
+    try {
+      const refused = [
+        await client.restOutcome('GET', `/api/users/users/${ada.id}`, undefined, forged),
+        await client.graphqlOutcome(`{ users_getUser(id: "${ada.id}") { id } }`, 'users_getUser', forged),
+        await client.toolOutcome(withForged, 'users_getUser', { id: ada.id }),
+      ];
+      expect(refused.map(codeOf)).toEqual(Array(3).fill('BOSUN_AUTH_TOKEN_INVALID 401'));
+    } finally {
+      await withForged.close();
+    }
   });
 
   test('SIGTERM: the process exits 0 and its embedded PostgreSQL is stopped with it', async () => {
@@ -206,4 +232,28 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     expect(pidsNaming(image)).toEqual([]);
   });
+
+  test('started again in the same directory it keeps its data; after a SIGKILL, the next start stops the postgres left behind and serves', async () => {
+    const again = await startPlatform();
+    expect(again.proc.logs().find((l) => l.msg === 'embedded PostgreSQL started')).toMatchObject({ dataDir });
+    await logIn(again.client, ada);
+
+    // A SIGKILLed Node cannot stop its postgres: it keeps running on the data directory.
+    again.proc.kill('SIGKILL');
+    expect((await again.proc.exited).signal).toBe('SIGKILL');
+    const orphans = pidsNaming(dataDir);
+    expect(orphans.length).toBeGreaterThan(0);
+
+    const recovered = await startPlatform();
+    expect(
+      recovered.proc
+        .logs()
+        .some((l) => l.msg === 'stopping an embedded PostgreSQL left running by a killed process'),
+    ).toBe(true);
+    await logIn(recovered.client, ada);
+    for (const pid of orphans) expect(pidsNaming(dataDir)).not.toContain(pid);
+    recovered.proc.kill('SIGTERM');
+    expect(await recovered.proc.exited).toEqual({ code: 0, signal: null });
+    expect(pidsNaming(image)).toEqual([]);
+  }, 120_000);
 });
