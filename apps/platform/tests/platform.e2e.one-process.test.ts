@@ -99,7 +99,13 @@ describe('the one-process platform on its embedded PostgreSQL (the README path)'
     proc?.kill('SIGTERM');
     await Promise.race([proc?.exited, new Promise((r) => setTimeout(r, 15_000))]);
     // Whatever a failed test left (a SIGKILLed platform's postgres): only processes naming this run's directory.
-    for (const pid of pidsNaming(image)) process.kill(pid, 'SIGKILL');
+    for (const pid of pidsNaming(image)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone between pgrep and kill.
+      }
+    }
     await receiver?.close();
     rmSync(image, { recursive: true, force: true });
   }, 30_000);
