@@ -3,5 +3,5 @@ import type { Metafile } from 'esbuild';
 
 export declare function bundleService(
   dir: string,
-  options?: { quiet?: boolean },
+  options?: { quiet?: boolean; outdir?: string },
 ): Promise<{ outdir: string; metafile: Metafile }>;

@@ -44,12 +44,14 @@ const externalThirdParty = {
 /**
  * Bundles `<dir>/src/main.ts` to `<dir>/dist/` (emptied first).
  * @param {string} dir the service's directory
- * @param {{ quiet?: boolean }} [options]
+ * @param {{ quiet?: boolean, outdir?: string }} [options] `outdir` (default `<dir>/dist`) lets a
+ *   test bundle to a directory of its own, so bundling the same service elsewhere at once
+ *   cannot empty it under a running process.
  * @returns {Promise<{ outdir: string, metafile: import('esbuild').Metafile }>}
  */
 export async function bundleService(dir, options = {}) {
   const root = resolve(dir);
-  const outdir = join(root, 'dist');
+  const outdir = options.outdir ? resolve(options.outdir) : join(root, 'dist');
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: { main: join(root, 'src/main.ts') },

@@ -32,6 +32,8 @@ const app = await runService({
         log,
         transport,
         metricsRegistry: metrics.registry,
+        // Ready only once the edge can route to every service of this process.
+        awaitServices: services.map((s) => s.name),
       });
       return gateway;
     },

@@ -13,6 +13,9 @@
  *   its contents for security decisions (see @bosun/auth, KEYS_NEVER_FROM_HEARTBEATS_IN_PRODUCTION).
  *   The descriptors' `public` and `scope` are hints for the gateway's early refusal and its
  *   documents; the callee re-checks its own definition (EDGE_ACCESS_IS_RECHECKED, rpc-server.ts).
+ * - PROBES_ARE_COALESCED_NOT_DROPPED: probes inside the throttle window get one beat when it
+ *   ends, so a second view starting within a second of the first (two gateway replicas) still
+ *   hears every instance at once rather than an interval later.
  * - DESCRIPTORS_ARE_OPTIONAL: every field added after v1's first release is optional, so old
  *   and new heartbeats parse in old and new views alike.
  */
@@ -178,13 +181,23 @@ export async function startHeartbeat(
   timer.unref();
   let stopped = false;
   // Throttled: anyone may probe, and a flood must not become a flood of heartbeats.
+  const windowMs = Math.min(intervalMs, 1000);
   let lastProbeBeat = Number.NEGATIVE_INFINITY;
+  let deferred: NodeJS.Timeout | undefined;
+  const probeBeat = () => {
+    deferred = undefined;
+    if (stopped) return;
+    lastProbeBeat = Date.now();
+    void send('heartbeat');
+  };
   const probes = await transport
     .subscribe(transport.subjects.heartbeatProbe, () => {
-      const t = Date.now();
-      if (stopped || t - lastProbeBeat < Math.min(intervalMs, 1000)) return;
-      lastProbeBeat = t;
-      void send('heartbeat');
+      if (stopped || deferred) return;
+      const wait = lastProbeBeat + windowMs - Date.now();
+      if (wait <= 0) return probeBeat();
+      // PROBES_ARE_COALESCED_NOT_DROPPED: the view that probed inside the window hears one beat at its end.
+      deferred = setTimeout(probeBeat, wait);
+      deferred.unref();
     })
     .catch((error: unknown) => {
       options.log?.warn({ err: error }, 'registry probe subscription failed; beating on the interval only');
@@ -198,6 +211,7 @@ export async function startHeartbeat(
       stopping ??= (async () => {
         stopped = true;
         clearInterval(timer);
+        clearTimeout(deferred);
         await probes?.close().catch(() => {});
         await send('goodbye');
       })();

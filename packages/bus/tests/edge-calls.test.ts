@@ -153,6 +153,31 @@ test('heartbeats describe each operation for the edge: route, scope, public, Gra
   expect(internal).not.toHaveProperty('http');
 });
 
+test('probes inside the throttle window are answered once when it ends, not dropped (PROBES_ARE_COALESCED_NOT_DROPPED)', async () => {
+  const broker = createInProcessBroker();
+  const root = randomRoot();
+  const a = createInProcessTransport({ broker, root });
+  const heartbeat = await startHeartbeat(a, accounts, { instance: 'a1', intervalMs: 60_000 });
+  const first = await createRegistryView(createInProcessTransport({ broker, root }));
+  const beats: string[] = [];
+  first.onHeartbeat((m) => beats.push(m.kind));
+  try {
+    await first.probe();
+    await expect.poll(() => beats).toEqual(['heartbeat']);
+    // A second view starts inside the window (a second gateway replica): it hears the instance
+    // within the window, not an interval (here 60 s) later; a flood of probes adds one beat only.
+    const second = await createRegistryView(createInProcessTransport({ broker, root }));
+    for (let i = 0; i < 5; i++) await second.probe();
+    await expect.poll(() => second.service('accounts')?.live, { timeout: 5000 }).toBe(1);
+    expect(beats).toEqual(['heartbeat', 'heartbeat']);
+    await second.close();
+  } finally {
+    await heartbeat.stop();
+    await first.close();
+    await a.close();
+  }
+});
+
 test('a probe makes instances beat at once, at most once per throttle window', async () => {
   const broker = createInProcessBroker();
   const root = randomRoot();

@@ -32,6 +32,7 @@ import {
 import { type BosunEnv, type Component, coreErrors, type Logger } from '@bosun/core';
 import type { JSONWebKeySet } from 'jose';
 import { createAccess } from './access.js';
+import { untilCatalogHas } from './await-services.js';
 import { type Catalog, createCatalog } from './catalog.js';
 import { createEdgeServer, type EdgeServer, type EdgeServerOptions } from './edge-server.js';
 import { createForwarder } from './forwarder.js';
@@ -51,6 +52,14 @@ export interface GatewayOptions {
   userVerifier?: UserVerifier;
   /** The process's prom-client registry (request metrics). */
   metricsRegistry?: EdgeServerOptions['metricsRegistry'];
+  /**
+   * Services running in the same process: start() resolves once each is in the catalog, so the
+   * process is not ready while its edge cannot route to them (NEIGHBOURS_ROUTABLE_WHEN_READY).
+   * Names outside GATEWAY_SERVICES (when set) are not awaited.
+   */
+  awaitServices?: readonly string[];
+  /** Bound on that wait; then start() resolves with a warning. Default 5000 ms. */
+  awaitServicesTimeoutMs?: number;
 }
 
 export interface GatewayComponent extends Component {
@@ -113,7 +122,7 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
     get catalog() {
       return catalog;
     },
-    async start() {
+    async start(signal) {
       if (production && config.GATEWAY_SERVICES.length === 0) {
         throw configProblem(
           'GATEWAY_SERVICES',
@@ -181,6 +190,15 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
       });
       // A view that just started asks for beats instead of waiting an interval.
       await view.probe();
+      const allowed = config.GATEWAY_SERVICES;
+      const neighbours = (options.awaitServices ?? []).filter(
+        (name) => name !== gateway.name && (allowed.length === 0 || allowed.includes(name)),
+      );
+      await untilCatalogHas(catalog, neighbours, {
+        timeoutMs: options.awaitServicesTimeoutMs ?? 5000,
+        log,
+        signal,
+      });
       log.info({ url, services: config.GATEWAY_SERVICES }, 'gateway listening');
     },
     async drain(signal) {

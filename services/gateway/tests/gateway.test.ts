@@ -4,6 +4,7 @@
  * MCP tools — and the edge policies: CORS, helmet, origins, drain, production config.
  */
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { createUserVerifier } from '@bosun/auth';
 import {
   createInProcessTransport,
@@ -280,6 +281,62 @@ describe('the gateway derives every surface from heartbeats', () => {
     }
     await expect.poll(() => gw.catalog!.entries().some((e) => e.service === 'late')).toBe(false);
     expect((await fetch(`${gw.url}/api/late/hello`, { method: 'POST' })).status).toBe(404);
+  });
+
+  test('with awaitServices, start resolves only once those services are routable (NEIGHBOURS_ROUTABLE_WHEN_READY), or after the bound', async () => {
+    // A bus of its own, so no other gateway's probe is in shop's throttle window there.
+    const own = `${root}_await`;
+    const bus = createInProcessTransport({ root: own });
+    const server = await serveRpc(bus, shop, { log });
+    const beat = await startHeartbeat(bus, shop, { intervalMs: 60_000 });
+    const config = loadConfig(gatewayEnv, {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BUS_SUBJECT_ROOT: own,
+      LOG_LEVEL: 'silent',
+    });
+    const userVerifier = createUserVerifier({ secret: SECRET, issuer: 'bosun-users' });
+    const warnings: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        warnings.push(String(chunk));
+        callback();
+      },
+    });
+    const recording = createLogger({ service: 'test', instance: 'test', level: 'warn', stream });
+    const neighbour = createGateway({
+      config,
+      transport: bus,
+      log: recording,
+      userVerifier,
+      awaitServices: ['shop'],
+    });
+    const waiting = createGateway({
+      config,
+      transport: bus,
+      log: recording,
+      userVerifier,
+      awaitServices: ['shop', 'ghost'],
+      awaitServicesTimeoutMs: 300,
+    });
+    try {
+      // ghost never beats: start() gives up after the bound, saying which service it missed.
+      await waiting.start!(new AbortController().signal);
+      expect(waiting.catalog!.entries().some((e) => e.service === 'shop')).toBe(true);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/"missing":\["ghost"\]/);
+
+      // No polling: shop's answer to this gateway's probe is in before start() returned.
+      await neighbour.start!(new AbortController().signal);
+      expect(neighbour.catalog!.entries().some((e) => e.service === 'shop')).toBe(true);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await waiting.stop!(new AbortController().signal);
+      await neighbour.stop!(new AbortController().signal);
+      await beat.stop();
+      await server.close();
+      await bus.close();
+    }
   });
 
   test('request metrics are labelled by route template, never by the raw URL', async () => {
