@@ -26,12 +26,13 @@ const app = await runService({
   portOffset: 1,
   components: {
     env: gatewayEnv,
-    create: ({ config, log, metrics, transport }) => {
+    create: ({ config, log, metrics, transport, tracer }) => {
       gateway = gatewayComponent({
         config: config as unknown as GatewayConfig,
         log,
         transport,
         metricsRegistry: metrics.registry,
+        tracer,
         // Ready only once the edge can route to every service of this process.
         awaitServices: services.map((s) => s.name),
       });

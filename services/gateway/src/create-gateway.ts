@@ -29,7 +29,7 @@ import {
   startHeartbeat,
   type Transport,
 } from '@bosun/bus';
-import { type BosunEnv, type Component, coreErrors, type Logger } from '@bosun/core';
+import { type BosunEnv, type Component, coreErrors, type Logger, type SpanTracer } from '@bosun/core';
 import type { JSONWebKeySet } from 'jose';
 import { createAccess } from './access.js';
 import { untilCatalogHas } from './await-services.js';
@@ -52,6 +52,8 @@ export interface GatewayOptions {
   userVerifier?: UserVerifier;
   /** The process's prom-client registry (request metrics). */
   metricsRegistry?: EdgeServerOptions['metricsRegistry'];
+  /** The process's span tracer (runtime ComponentParts.tracer): forwarded calls get client spans. */
+  tracer?: SpanTracer;
   /**
    * Services running in the same process: start() resolves once each is in the catalog, so the
    * process is not ready while its edge cannot route to them (NEIGHBOURS_ROUTABLE_WHEN_READY).
@@ -155,7 +157,12 @@ export function createGateway(options: GatewayOptions): GatewayComponent {
           audience: config.USER_JWT_AUDIENCE,
           log,
         });
-      const forwarder = createForwarder({ transport, signer, timeoutMs: config.GATEWAY_CALL_TIMEOUT_MS });
+      const forwarder = createForwarder({
+        transport,
+        signer,
+        timeoutMs: config.GATEWAY_CALL_TIMEOUT_MS,
+        tracer: options.tracer,
+      });
       edge = await createEdgeServer({
         catalog,
         access: createAccess(verifier),

@@ -17,7 +17,7 @@ import {
   type Resilience,
   type Transport,
 } from '@bosun/bus';
-import type { AnyService } from '@bosun/core';
+import type { AnyService, SpanTracer } from '@bosun/core';
 import type { CatalogEntry } from './catalog.js';
 
 export interface ForwardOptions {
@@ -36,6 +36,8 @@ export interface ForwarderOptions {
   signer?: ServiceSigner;
   timeoutMs: number;
   resilience?: Resilience;
+  /** The process's span tracer: each forwarded call runs in a client span (core's span-tracer). */
+  tracer?: SpanTracer;
 }
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
@@ -53,6 +55,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
           resilience,
           timeoutMs: options.timeoutMs,
           tokenProvider: signer ? (request) => signer.sign(request) : undefined,
+          tracer: options.tracer,
         }),
       };
       clients.set(service, known);
