@@ -38,6 +38,19 @@ export const notificationsEnv = z
   .object({
     /** Where webhook notifications go when the caller names no URL (welcome, digest, sendNotification without `to`). */
     NOTIFICATIONS_WEBHOOK_URL: webhookUrl.optional(),
+    /**
+     * Comma-separated hosts a caller's own webhook `to` may name (`hooks.example.com`, or
+     * `*.example.com` for its subdomains). Unset: any host. NOTIFICATIONS_WEBHOOK_URL is always allowed.
+     */
+    NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .optional()
+      .transform((text) =>
+        (text ?? '')
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     /** HMAC-SHA256 key of the webhook signature. Required in production; 32+ characters. */
     NOTIFICATIONS_WEBHOOK_SECRET: z.string().min(32).optional(),
     /** SMTP server for the email channel, e.g. smtp://user:pass@mail:587 or smtps://...; unset = no email channel. */
@@ -69,6 +82,7 @@ export const notificationsEnv = z
 export interface NotificationsConfig {
   NODE_ENV: 'development' | 'test' | 'production';
   NOTIFICATIONS_WEBHOOK_URL?: string;
+  NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS?: string[];
   NOTIFICATIONS_WEBHOOK_SECRET?: string;
   SMTP_URL?: string;
   NOTIFICATIONS_EMAIL_FROM: string;

@@ -21,6 +21,11 @@ export const notificationsErrors = defineErrors('@bosun/service-notifications', 
     retryable: false,
     title: 'The webhook URL is not an absolute http(s) URL',
   },
+  NOTIFICATIONS_WEBHOOK_HOST_NOT_ALLOWED: {
+    status: 403,
+    retryable: false,
+    title: 'The webhook host is not in NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS',
+  },
   NOTIFICATIONS_RECIPIENT_INVALID: {
     status: 400,
     retryable: false,

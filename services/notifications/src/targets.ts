@@ -8,8 +8,11 @@
  *   credential-carrying URLs are refused before anything is written.
  * - CHANNEL_MUST_BE_CONFIGURED: email needs SMTP_URL, a webhook without `to` needs
  *   NOTIFICATIONS_WEBHOOK_URL (NOTIFICATIONS_CHANNEL_UNAVAILABLE, naming the variable).
- * Hazard: a caller with `notifications:write` chooses the URL, so this service can be made to
- * POST to internal addresses. Keep the scope to trusted callers; see AGENTS.md.
+ * - CALLER_HOSTS_ARE_ALLOW_LISTED: with NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS set, a caller's own
+ *   `to` must name one of those hosts (exact, or `*.domain` for subdomains), else
+ *   NOTIFICATIONS_WEBHOOK_HOST_NOT_ALLOWED; the configured NOTIFICATIONS_WEBHOOK_URL always passes.
+ * Hazard: without the allow-list a caller with `notifications:write` chooses any URL, so this
+ * service can be made to POST to internal addresses. Set the list in production; see AGENTS.md.
  */
 import { z } from 'zod';
 import { notificationsErrors } from './notifications.errors.js';
@@ -47,7 +50,22 @@ export function webhookTarget(to: string | undefined, config: NotificationsConfi
       'A webhook URL must not carry credentials; receivers verify the Bosun-Signature header instead.',
     );
   }
+  const allowed = config.NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS ?? [];
+  if (to !== undefined && allowed.length > 0 && !hostAllowed(parsed.hostname, allowed)) {
+    throw notificationsErrors.create(
+      'NOTIFICATIONS_WEBHOOK_HOST_NOT_ALLOWED',
+      `Webhooks may go to ${allowed.join(', ')} on this deployment; ask an operator to add the host to NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS.`,
+    );
+  }
   return parsed.href;
+}
+
+/** `hooks.example.com` matches itself; `*.example.com` matches any subdomain of example.com. */
+function hostAllowed(host: string, allowed: ReadonlyArray<string>): boolean {
+  const name = host.toLowerCase();
+  return allowed.some((rule) =>
+    rule.startsWith('*.') ? name.endsWith(rule.slice(1)) && name.length > rule.length - 1 : name === rule,
+  );
 }
 
 export function emailTarget(to: string | undefined, config: NotificationsConfig): string {
