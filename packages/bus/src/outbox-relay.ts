@@ -64,6 +64,8 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
   /** How often sent rows are cleaned up. Default 60_000 ms. */
   cleanupIntervalMs?: number;
+  /** Told how many events each pass published and how many publishes failed (metrics). Must not throw. */
+  onPass?: (outcome: { published: number; failed: number }) => void;
 }
 
 export interface OutboxRelay {
@@ -175,6 +177,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         firstError ??= result.reason;
       }
     });
+    try {
+      // Counted once the bus acked them, whatever marking them sent does next.
+      options.onPass?.({ published: sent.length, failed: failed.length });
+    } catch {}
     try {
       if (sent.length > 0) await db.query(sql.sent, [sent]);
       if (failed.length > 0) {

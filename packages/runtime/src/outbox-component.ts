@@ -28,7 +28,7 @@ import {
 } from '@bosun/bus';
 import { type AnyService, type Component, type Logger, runMigrations } from '@bosun/core';
 import type pg from 'pg';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface OutboxParts {
   writer: OutboxWriter;
@@ -64,6 +64,7 @@ export function outboxParts(options: OutboxPartsOptions): OutboxParts | undefine
       },
     });
   }
+  const counters = options.registry ? outboxCounters(options.registry, options.pool) : undefined;
   return {
     writer: createOutboxWriter({ schema: DEFAULT_OUTBOX_SCHEMA }),
     schema: {
@@ -85,6 +86,7 @@ export function outboxParts(options: OutboxPartsOptions): OutboxParts | undefine
           sources,
           log,
           schema: DEFAULT_OUTBOX_SCHEMA,
+          onPass: counters,
         });
         await relay.start();
       },
@@ -102,5 +104,46 @@ export function outboxParts(options: OutboxPartsOptions): OutboxParts | undefine
         await r.stop();
       },
     },
+  };
+}
+
+/**
+ * OUTBOX_IS_OBSERVABLE: events published and publishes failed (counters, per relay pass), and
+ * the rows still waiting to be published (a gauge read from the table at scrape time, so it
+ * counts every replica's backlog). Registered once per registry.
+ */
+function outboxCounters(
+  registry: Registry,
+  pool: () => pg.Pool,
+): ((outcome: { published: number; failed: number }) => void) | undefined {
+  if (registry.getSingleMetric('bosun_outbox_published_total')) return undefined;
+  const published = new Counter({
+    name: 'bosun_outbox_published_total',
+    help: 'Events the outbox relay published to the bus (after commit)',
+    registers: [registry],
+  });
+  const failed = new Counter({
+    name: 'bosun_outbox_publish_failures_total',
+    help: 'Outbox publishes the bus refused or timed out; the rows stay and are retried with backoff',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'bosun_outbox_pending',
+    help: 'Events committed to bosun_bus.outbox and not yet published (every replica)',
+    registers: [registry],
+    async collect() {
+      try {
+        const { rows } = await pool().query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${DEFAULT_OUTBOX_SCHEMA}".outbox WHERE sent_at IS NULL`,
+        );
+        this.set(rows[0]?.n ?? 0);
+      } catch {
+        // Database unreachable: the database check on /readyz says so; keep the last value.
+      }
+    },
+  });
+  return ({ published: ok, failed: bad }) => {
+    if (ok > 0) published.inc(ok);
+    if (bad > 0) failed.inc(bad);
   };
 }

@@ -98,4 +98,28 @@ describe('the outbox, wired by the runtime', () => {
     });
     expect(await app.metrics.render()).toMatch(/^bosun_outbox_relay_failures(\{[^}]*\})? 0$/m);
   });
+
+  test('OUTBOX_IS_OBSERVABLE: published events are counted and nothing is left pending once they are sent', async () => {
+    const count = async (name: string) =>
+      Number(
+        new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'm').exec(await app.metrics.render())?.[1] ??
+          Number.NaN,
+      );
+    const before = await count('bosun_outbox_published_total');
+    await place(3, false);
+    await place(4, false);
+    await expect.poll(() => count('bosun_outbox_published_total')).toBe(before + 2);
+    await expect.poll(() => count('bosun_outbox_pending')).toBe(0);
+    expect(await count('bosun_outbox_publish_failures_total')).toBe(0);
+    // A row of a service this process does not run waits for its own relay: it is pending here.
+    const pool = app.database!.connection.pool;
+    await pool.query(
+      "INSERT INTO bosun_bus.outbox (event_id, source, subject, payload) VALUES ('e-elsewhere', 'elsewhere', 'x.y', '{}')",
+    );
+    try {
+      expect(await count('bosun_outbox_pending')).toBe(1);
+    } finally {
+      await pool.query("DELETE FROM bosun_bus.outbox WHERE event_id = 'e-elsewhere'");
+    }
+  });
 });
