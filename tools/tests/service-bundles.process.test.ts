@@ -152,9 +152,8 @@ describe.each(all)('$dir bundle', ({ dir }) => {
     expect(inputs.filter((i) => i.includes('node_modules/'))).toEqual([]);
     expect(inputs).toContain(`${dir}/src/main.ts`);
     expect(inputs.some((i) => i.startsWith('packages/core/src/'))).toBe(true);
-    // A service runs under @bosun/runtime unless its main composes its own process (the gateway).
-    if (readFileSync(join(repoRoot, dir, 'src/main.ts'), 'utf8').includes("'@bosun/runtime'"))
-      expect(inputs.some((i) => i.startsWith('packages/runtime/src/'))).toBe(true);
+    // Every deployable runs under @bosun/runtime (the gateway too: its edge is a process component).
+    expect(inputs.some((i) => i.startsWith('packages/runtime/src/'))).toBe(true);
 
     const externals = new Set(
       Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)),

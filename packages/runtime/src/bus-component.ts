@@ -47,7 +47,10 @@ import { runtimeErrors } from './runtime.errors.js';
 import type { ContextFactory } from './service-context.js';
 
 export interface BusComponentOptions {
+  /** The services it serves (RPC, events, heartbeats, keys); may be none (SERVED_BY_A_COMPONENT). */
   services: ReadonlyArray<AnyService>;
+  /** NATS connection name. Default: the services' names joined by `+`. */
+  connectionName?: string;
   log: Logger;
   natsUrl: string | undefined;
   /** BUS_SUBJECT_ROOT. */
@@ -182,10 +185,12 @@ export function busComponent(options: BusComponentOptions): BusComponent {
         ? await createNatsTransport({
             servers: options.natsUrl!,
             root: options.root,
-            name: `${options.services.map((s) => s.name).join('+')}@${hostname()}`,
+            name: `${options.connectionName ?? options.services.map((s) => s.name).join('+')}@${hostname()}`,
           })
         : createInProcessTransport({ root: options.root });
-      if (overNats && !options.production) view = await createRegistryView(transport);
+      // The view only teaches the services' verifiers keys: none served, none needed.
+      if (overNats && !options.production && options.services.length > 0)
+        view = await createRegistryView(transport);
       for (const service of options.services) {
         const context = options.contexts.get(service.name)!;
         const verifier = await setUpTrust(service);

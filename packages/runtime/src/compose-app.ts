@@ -14,17 +14,10 @@
 import {
   type AnyService,
   type Component,
-  createHealthServer,
-  createLifecycle,
   createLogger,
-  createMetrics,
   type DbPort,
   type EventPublisher,
-  type HealthServer,
-  type Lifecycle,
   type Logger,
-  type Metrics,
-  type PostgresComponent,
   postgresComponent,
 } from '@bosun/core';
 import { type McpStdio, serveMcpStdio } from '@bosun/mcp';
@@ -153,8 +146,11 @@ export function composeApp(options: AppOptions): App {
     for (const [name, h] of http) if (h.url) announcedPorts[`http:${name}`] = Number(new URL(h.url).port);
     return announcedPorts;
   };
+  // SERVED_BY_A_COMPONENT (service-extension.ts): a component serves these, not the runtime.
+  const served = services.filter((s) => extensions[s.name]?.transports !== false);
   bus = busComponent({
-    services,
+    services: served,
+    connectionName: services.map((s) => s.name).join('+'),
     log,
     natsUrl: config.NATS_URL,
     root: config.BUS_SUBJECT_ROOT,
@@ -174,6 +170,7 @@ export function composeApp(options: AppOptions): App {
   if (outbox) lifecycle.register(outbox.relay);
   if (!options.mcpStdio) {
     services.forEach((service, index) => {
+      if (extensions[service.name]?.transports === false) return;
       const context = contexts.get(service.name)!;
       const extension = extensions[service.name];
       const component = httpComponent({

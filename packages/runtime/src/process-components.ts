@@ -32,4 +32,9 @@ export interface ProcessComponents {
   /** Variables the components read; merged into the process's config (refinements included). */
   env?: z.ZodObject;
   create(parts: ComponentParts): Component | ReadonlyArray<Component>;
+  /**
+   * Base URLs the components serve HTTP on, read once the process is ready and listed in its
+   * `serving` log after the services' own (an edge that is the process's HTTP surface).
+   */
+  urls?: () => ReadonlyArray<string | undefined>;
 }

@@ -60,7 +60,10 @@ export async function runService(options: RunServiceOptions): Promise<App | unde
     { process: options.process },
   );
   if (app && app.lifecycle.state === 'ready') {
-    const urls = [...app.http.values()].map((h) => h.url).filter(Boolean);
+    const urls = [
+      ...[...app.http.values()].map((h) => h.url),
+      ...(options.components?.urls?.() ?? []),
+    ].filter(Boolean);
     app.log.info({ http: urls, health: app.health.url, mcp: urls.map((u) => `${u}/mcp`) }, 'serving');
     const started = app;
     // The MCP client closing stdin is this process's SIGTERM.

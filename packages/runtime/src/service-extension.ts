@@ -1,8 +1,9 @@
 /**
  * What a service's `main.ts` may add to the process beyond its definition, per service
  * name: extra HTTP routes on the service's own Fastify app (a dashboard, a webhook
- * receiver), how REST callers are identified, and whether the process needs the job
- * queue although no service declares jobs (a service that administers the queue).
+ * receiver), how REST callers are identified, whether the process needs the job
+ * queue although no service declares jobs (a service that administers the queue), and
+ * whether the runtime serves the service at all (`transports: false`: a component does).
  *
  * Runtime-level rather than definition-level so definitions stay free of transports:
  * core knows nothing of Fastify. Not here: MCP auth (mountMcp's verifyToken), RPC auth
@@ -40,6 +41,14 @@ export interface ExtensionParts {
 export interface ServiceExtension {
   /** Start the database and job queue even when no service declares migrations, jobs or schedules. */
   queue?: boolean;
+  /**
+   * `false`: a process component serves this service, not the runtime (SERVED_BY_A_COMPONENT):
+   * no REST/MCP server, RPC server, event consumers, heartbeat or service key of its own. The
+   * definition still names the process (logger, metrics, spans) and the bus transport still
+   * starts for the components. The gateway's own process: its edge listens on PORT and beats
+   * (with its own key) as `gateway`, so a second heartbeat would announce a second key.
+   */
+  transports?: false;
   /**
    * Identifies the caller of each REST request of this service (becomes `ctx.caller`).
    * Default: nobody — the gateway is the public edge. Throw a BosunError to refuse.

@@ -1,8 +1,10 @@
 /**
  * ServiceExtension: a service's main.ts adds routes to its HTTP app, identifies REST
- * callers, and asks for the job queue without declaring jobs (EXTENSIONS_MOUNT_BEFORE_LISTEN).
+ * callers, and asks for the job queue without declaring jobs (EXTENSIONS_MOUNT_BEFORE_LISTEN);
+ * `transports: false` leaves a service to a component (SERVED_BY_A_COMPONENT).
  * In-process app (createApp) on a real PostgreSQL and the in-process bus.
  */
+import type { HeartbeatMessage, Transport } from '@bosun/bus';
 import { coreErrors, defineService, operation } from '@bosun/core';
 import { useTestDatabase } from '@bosun/testing';
 import pino from 'pino';
@@ -91,5 +93,54 @@ describe('service extensions', () => {
     expect(await (await fetch(`${url}/whoami`, { headers: { 'x-user': 'ada' } })).json()).toEqual({
       user: null,
     });
+  });
+});
+
+describe('a service served by a component (transports: false)', () => {
+  const edge = defineService({ name: 'edge', operations: {} });
+  let app: App | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  test('gets no HTTP server, RPC server or heartbeat of the runtime; its neighbours and the components keep theirs', async () => {
+    const config = loadAppConfig([edge, probe], {
+      PORT: '0',
+      HEALTH_PORT: '0',
+      HOST: '127.0.0.1',
+      HEARTBEAT_INTERVAL_MS: '100',
+    });
+    let componentBus: (() => Transport) | undefined;
+    app = await createApp({
+      services: [edge, probe],
+      config,
+      log: pino({ level: 'silent' }),
+      extensions: { edge: { transports: false } },
+      components: {
+        create: ({ transport }) => {
+          componentBus = transport;
+          return { name: 'edge-server' };
+        },
+      },
+    });
+    await app.start();
+    expect([...app.http.keys()]).toEqual(['probe']);
+    expect(componentBus!()).toBe(app.bus.transport);
+
+    const beats: HeartbeatMessage[] = [];
+    const bus = app.bus.transport;
+    const sub = await bus.subscribe(bus.subjects.heartbeat, (m) => {
+      beats.push(JSON.parse(new TextDecoder().decode(m.data)) as HeartbeatMessage);
+    });
+    for (let i = 0; i < 100 && beats.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    await sub.close();
+    expect(beats.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(beats.map((b) => b.service))).toEqual(new Set(['probe']));
+
+    const call = await app.bus
+      .call('probe')('edge', 'anything', {})
+      .catch((e: unknown) => e);
+    expect((call as { code?: string }).code).toBe('BOSUN_BUS_NO_RESPONDERS');
   });
 });

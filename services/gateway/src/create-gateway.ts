@@ -1,7 +1,9 @@
 /**
  * createGateway(): the gateway as a lifecycle component, on a bus transport it is given.
- * Its own process (gateway-process.ts) hands it a NATS or in-process transport; a process
- * that runs every service in one (apps/platform) hands it the runtime's in-process transport.
+ * It is always a process component of @bosun/runtime (gateway-component.ts loads it): in its
+ * own process (main.ts) on the runtime's NATS or in-process transport, in the one-process
+ * platform (apps/platform) beside every service. Its heartbeat and service signer are its own:
+ * the runtime serves no transports for `gateway` (SERVED_BY_A_COMPONENT), nor knows it in the platform.
  *
  * start: registry view (+ probe) -> catalog -> user token verifier -> service token signer
  * (NATS only) -> heartbeat -> edge server listening on `port` (its /stream subscribes to the

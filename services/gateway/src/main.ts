@@ -1,5 +1,37 @@
-/** The gateway's process: wiring only. */
+/**
+ * The gateway's own process: @bosun/runtime's runService, as every service's (config, logger,
+ * metrics, the health server on HEALTH_PORT, the bus, OTLP spans, signals and exit codes), with
+ * the edge as its process component on PORT. Wiring only.
+ *
+ * `gateway` (no operations) names the process; `transports: false` (SERVED_BY_A_COMPONENT)
+ * leaves it without a REST/MCP server, RPC server or heartbeat of the runtime's: the edge is its
+ * HTTP surface and beats as `gateway` itself, with the key that signs its tokens.
+ * LIVEZ_BEFORE_TRANSPORTS: gatewayComponent loads the edge's code only when it starts.
+ */
+import { runService } from '@bosun/runtime';
 import { env } from './config.js';
-import { runGateway } from './gateway-process.js';
+import { type GatewayConfig, gatewayComponent } from './gateway-component.js';
+import { gateway } from './gateway-definition.js';
+import { gatewayEnv } from './gateway-env.js';
 
-await runGateway({ env, process });
+let edge: ReturnType<typeof gatewayComponent> | undefined;
+await runService({
+  services: gateway,
+  env,
+  process,
+  extensions: { gateway: { transports: false } },
+  components: {
+    env: gatewayEnv,
+    create: ({ config, log, metrics, transport, tracer }) => {
+      edge = gatewayComponent({
+        config: config as unknown as GatewayConfig,
+        log,
+        transport,
+        metricsRegistry: metrics.registry,
+        tracer,
+      });
+      return edge;
+    },
+    urls: () => [edge?.url],
+  },
+});

@@ -11,4 +11,3 @@ export { createGateway } from './create-gateway.js';
 export { gateway } from './gateway-definition.js';
 export type { GatewayEnv } from './gateway-env.js';
 export { gatewayEnv } from './gateway-env.js';
-export { runGateway } from './gateway-process.js';
