@@ -71,9 +71,12 @@ export interface NatsTransportOptions {
 }
 
 function toHeaders(values: BusHeaders | undefined): MsgHdrs | undefined {
-  if (!values || Object.keys(values).length === 0) return undefined;
-  const h = natsHeaders();
-  for (const [k, v] of Object.entries(values)) h.set(k, v);
+  // for..in, not Object.keys/entries: no arrays allocated per message.
+  let h: MsgHdrs | undefined;
+  for (const k in values) {
+    h ??= natsHeaders();
+    h.set(k, values[k]!);
+  }
   return h;
 }
 
@@ -261,18 +264,35 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
       });
     },
     async serve(subject, { queue }, handler) {
-      const inFlight = new Set<Promise<void>>();
+      // A count and one idle waiter list, not a Set of promises: one .then per request.
+      let inFlight = 0;
+      let idle: Array<() => void> = [];
+      const settle = () => {
+        if (--inFlight > 0) return;
+        const wake = idle;
+        idle = [];
+        for (const w of wake) w();
+      };
       const sub = nc.subscribe(subject, {
         queue,
         callback: (err, msg) => {
           if (err) return;
-          const run = handler(toMessage(msg))
-            .then((reply) => {
+          inFlight++;
+          let run: ReturnType<typeof handler>;
+          try {
+            run = handler(toMessage(msg));
+          } catch {
+            settle();
+            return;
+          }
+          run.then((reply) => {
+            try {
               msg.respond(reply.data, { headers: toHeaders(reply.headers) });
-            })
-            .catch(() => {});
-          inFlight.add(run);
-          void run.finally(() => inFlight.delete(run));
+            } catch {
+              // The connection is closing: the caller gets BOSUN_BUS_CLOSED or a timeout.
+            }
+            settle();
+          }, settle);
         },
       });
       // SERVING_ON_RETURN: the server knows the subscription before serve() resolves, so a
@@ -280,7 +300,7 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
       await nc.flush();
       return track(async () => {
         if (!sub.isClosed()) await sub.drain().catch(() => {});
-        await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
       });
     },
     async publish(subject, data, headers) {
