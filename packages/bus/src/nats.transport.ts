@@ -71,11 +71,12 @@ export interface NatsTransportOptions {
 }
 
 function toHeaders(values: BusHeaders | undefined): MsgHdrs | undefined {
-  // for..in, not Object.keys/entries: no arrays allocated per message.
+  // for..in, not Object.keys/entries: no arrays allocated per message. append, not set: the
+  // keys of an object are distinct, so set's lookup-and-delete of an earlier value finds nothing.
   let h: MsgHdrs | undefined;
   for (const k in values) {
     h ??= natsHeaders();
-    h.set(k, values[k]!);
+    h.append(k, values[k]!);
   }
   return h;
 }
@@ -87,18 +88,28 @@ function fromHeaders(h: MsgHdrs | undefined): BusHeaders {
   return out;
 }
 
-/** A BusMessage whose headers are parsed on first read (RPC callers never read them). */
-function toMessage(m: Msg): BusMessage {
-  let parsed: BusHeaders | undefined;
-  return {
-    subject: m.subject,
-    data: m.data,
-    get headers() {
-      parsed ??= fromHeaders(m.headers);
-      return parsed;
-    },
-  };
+/**
+ * A BusMessage whose headers are parsed on first read (RPC callers never read them). A class:
+ * a getter on the prototype costs nothing per message, one in an object literal costs a
+ * closure and a fresh accessor. `headers` is therefore not an own property (a spread copy
+ * of the message has subject and data only).
+ */
+class NatsMessage implements BusMessage {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly #msg: Msg;
+  #parsed: BusHeaders | undefined;
+  constructor(m: Msg) {
+    this.subject = m.subject;
+    this.data = m.data;
+    this.#msg = m;
+  }
+  get headers(): BusHeaders {
+    this.#parsed ??= fromHeaders(this.#msg.headers);
+    return this.#parsed;
+  }
 }
+const toMessage = (m: Msg): BusMessage => new NatsMessage(m);
 
 interface PendingRequest {
   subject: string;
