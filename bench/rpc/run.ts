@@ -4,7 +4,7 @@
  * Issue 5, Performance: RPC echo with 32 calls in flight over NATS (NATS_URL, default
  * nats://127.0.0.1:4222): bosun (serveRpc + createClient, validated on both ends) vs raw
  * `nc.request` with @nats-io/transport-node (JSON in and out, the responder echoes bytes;
- * once with defaults and once with `noAsyncTraces`, which bosun's transport does not set) vs
+ * once with defaults and once with `noAsyncTraces`, which bosun's transport also sets) vs
  * Moleculer 0.15 with its NATS transporter. Each responder runs in its own child process;
  * the clients run here. After a warm-up, every round runs each contender for a fixed
  * duration, order alternating; the table reports median calls/s and latency percentiles.

@@ -19,7 +19,8 @@
  * Performance: the connection sets `noAsyncTraces` (nats.js would otherwise capture stacks
  * per call; errors are rebuilt as coded BosunErrors here anyway), requests bypass
  * nc.request (which still builds a `RequestError("cancelled")`, a timeout promise and a
- * Promise.race per call), and headers are parsed only when read.
+ * Promise.race per call), headers are parsed only when read (a class getter, not an object
+ * literal's), and serve() counts requests in flight instead of keeping a promise each.
  */
 import { coreErrors, isBosunError } from '@bosun/core';
 import {
