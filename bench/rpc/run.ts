@@ -4,11 +4,12 @@
  * Issue 5, Performance: RPC echo with 32 calls in flight over NATS (NATS_URL, default
  * nats://127.0.0.1:4222): bosun (serveRpc + createClient, validated on both ends) vs raw
  * `nc.request` with @nats-io/transport-node (JSON in and out, the responder echoes bytes;
- * once with defaults and once with `noAsyncTraces`, which bosun's transport does not set) vs
+ * once with defaults and once with `noAsyncTraces`, which bosun's transport also sets) vs
  * Moleculer 0.15 with its NATS transporter. Each responder runs in its own child process;
  * the clients run here. After a warm-up, every round runs each contender for a fixed
  * duration, order alternating; the table reports median calls/s and latency percentiles.
  * Targets: bosun >= 1.5x Moleculer and >= 0.7x raw NATS.
+ * `--only=<contender>` runs one (e.g. to profile bosun alone).
  * `--profile` writes V8 CPU profiles of the responders to bench/rpc/profiles/ (run this
  * script under `node --cpu-prof --import tsx` to profile the clients too).
  * Subjects live under a root unique to this run; every connection and child is closed.
@@ -34,8 +35,13 @@ const warmup = numberArg('warmup', 2);
 const profile = args.includes('--profile');
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const root = `bench_${randomBytes(4).toString('hex')}`;
-const contenders = ['bosun', 'raw', 'raw-no-traces', 'moleculer'] as const;
-type Kind = (typeof contenders)[number];
+const allContenders = ['bosun', 'raw', 'raw-no-traces', 'moleculer'] as const;
+type Kind = (typeof allContenders)[number];
+// --only=bosun: one contender (for profiling its client and responder without the others' samples).
+const only = args.find((a) => a.startsWith('--only='))?.slice(7);
+const contenders: readonly Kind[] = only
+  ? allContenders.filter((k) => k === only || (only === 'raw-no-traces' && k === 'raw'))
+  : allContenders;
 const LABEL: Record<Kind, string> = {
   bosun: 'bosun (serveRpc + createClient)',
   raw: 'raw nc.request',
@@ -180,7 +186,8 @@ try {
   ];
   for (const kind of contenders) {
     const r = rate(kind);
-    const ratio = kind === 'bosun' ? '—' : `${(rate('bosun') / r).toFixed(2)}x this`;
+    const ratio =
+      kind === 'bosun' || !contenders.includes('bosun') ? '—' : `${(rate('bosun') / r).toFixed(2)}x this`;
     lines.push(
       `| ${LABEL[kind]} | ${Math.round(r)} | ${samples
         .get(kind)!
@@ -190,12 +197,14 @@ try {
         )} | ${median(all(kind)).toFixed(2)} | ${quantile(all(kind), 0.99).toFixed(2)} | ${ratio} |`,
     );
   }
-  const vsMoleculer = rate('bosun') / rate('moleculer');
-  const vsRaw = rate('bosun') / rate('raw');
-  lines.push(
-    '',
-    `Target bosun >= 1.5x Moleculer: ${vsMoleculer >= 1.5 ? 'met' : 'NOT met'} (${vsMoleculer.toFixed(2)}x). Target bosun >= 0.7x raw NATS: ${vsRaw >= 0.7 ? 'met' : 'NOT met'} (${vsRaw.toFixed(2)}x).`,
-  );
+  if (contenders.length === allContenders.length) {
+    const vsMoleculer = rate('bosun') / rate('moleculer');
+    const vsRaw = rate('bosun') / rate('raw');
+    lines.push(
+      '',
+      `Target bosun >= 1.5x Moleculer: ${vsMoleculer >= 1.5 ? 'met' : 'NOT met'} (${vsMoleculer.toFixed(2)}x). Target bosun >= 0.7x raw NATS: ${vsRaw >= 0.7 ? 'met' : 'NOT met'} (${vsRaw.toFixed(2)}x).`,
+    );
+  }
   console.log(lines.join('\n'));
 } finally {
   for (const c of running.values()) {

@@ -29,11 +29,11 @@ export interface RequestEnvelope {
 
 export type ReplyEnvelope = { v: 1; ok: true; data: unknown } | { v: 1; ok: false; error: BosunErrorJSON };
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Buffer.from, not TextEncoder: a small Buffer is a slice of Node's pool (no ArrayBuffer per message), ~2.5x faster. */
 export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 export function decodeJson(data: Uint8Array): unknown {

@@ -19,7 +19,8 @@
  * Performance: the connection sets `noAsyncTraces` (nats.js would otherwise capture stacks
  * per call; errors are rebuilt as coded BosunErrors here anyway), requests bypass
  * nc.request (which still builds a `RequestError("cancelled")`, a timeout promise and a
- * Promise.race per call), and headers are parsed only when read.
+ * Promise.race per call), headers are parsed only when read (a class getter, not an object
+ * literal's), and serve() counts requests in flight instead of keeping a promise each.
  */
 import { coreErrors, isBosunError } from '@bosun/core';
 import {
@@ -71,9 +72,13 @@ export interface NatsTransportOptions {
 }
 
 function toHeaders(values: BusHeaders | undefined): MsgHdrs | undefined {
-  if (!values || Object.keys(values).length === 0) return undefined;
-  const h = natsHeaders();
-  for (const [k, v] of Object.entries(values)) h.set(k, v);
+  // for..in, not Object.keys/entries: no arrays allocated per message. append, not set: the
+  // keys of an object are distinct, so set's lookup-and-delete of an earlier value finds nothing.
+  let h: MsgHdrs | undefined;
+  for (const k in values) {
+    h ??= natsHeaders();
+    h.append(k, values[k]!);
+  }
   return h;
 }
 
@@ -84,18 +89,28 @@ function fromHeaders(h: MsgHdrs | undefined): BusHeaders {
   return out;
 }
 
-/** A BusMessage whose headers are parsed on first read (RPC callers never read them). */
-function toMessage(m: Msg): BusMessage {
-  let parsed: BusHeaders | undefined;
-  return {
-    subject: m.subject,
-    data: m.data,
-    get headers() {
-      parsed ??= fromHeaders(m.headers);
-      return parsed;
-    },
-  };
+/**
+ * A BusMessage whose headers are parsed on first read (RPC callers never read them). A class:
+ * a getter on the prototype costs nothing per message, one in an object literal costs a
+ * closure and a fresh accessor. `headers` is therefore not an own property (a spread copy
+ * of the message has subject and data only).
+ */
+class NatsMessage implements BusMessage {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly #msg: Msg;
+  #parsed: BusHeaders | undefined;
+  constructor(m: Msg) {
+    this.subject = m.subject;
+    this.data = m.data;
+    this.#msg = m;
+  }
+  get headers(): BusHeaders {
+    this.#parsed ??= fromHeaders(this.#msg.headers);
+    return this.#parsed;
+  }
 }
+const toMessage = (m: Msg): BusMessage => new NatsMessage(m);
 
 interface PendingRequest {
   subject: string;
@@ -261,18 +276,35 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
       });
     },
     async serve(subject, { queue }, handler) {
-      const inFlight = new Set<Promise<void>>();
+      // A count and one idle waiter list, not a Set of promises: one .then per request.
+      let inFlight = 0;
+      let idle: Array<() => void> = [];
+      const settle = () => {
+        if (--inFlight > 0) return;
+        const wake = idle;
+        idle = [];
+        for (const w of wake) w();
+      };
       const sub = nc.subscribe(subject, {
         queue,
         callback: (err, msg) => {
           if (err) return;
-          const run = handler(toMessage(msg))
-            .then((reply) => {
+          inFlight++;
+          let run: ReturnType<typeof handler>;
+          try {
+            run = handler(toMessage(msg));
+          } catch {
+            settle();
+            return;
+          }
+          run.then((reply) => {
+            try {
               msg.respond(reply.data, { headers: toHeaders(reply.headers) });
-            })
-            .catch(() => {});
-          inFlight.add(run);
-          void run.finally(() => inFlight.delete(run));
+            } catch {
+              // The connection is closing: the caller gets BOSUN_BUS_CLOSED or a timeout.
+            }
+            settle();
+          }, settle);
         },
       });
       // SERVING_ON_RETURN: the server knows the subscription before serve() resolves, so a
@@ -280,7 +312,7 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
       await nc.flush();
       return track(async () => {
         if (!sub.isClosed()) await sub.drain().catch(() => {});
-        await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
       });
     },
     async publish(subject, data, headers) {

@@ -125,7 +125,9 @@ export function createClient<S extends AnyService>(
         ? definition.operations[operation]
         : undefined;
     if (op) {
-      const parsed = await parseSchema(op.input, input);
+      // No await for a sync parse: every extra microtask hop delays the publish.
+      const pending = parseSchema(op.input, input);
+      const parsed = pending instanceof Promise ? await pending : pending;
       if (!parsed.success) throw validationError(parsed.error);
     }
     const subject = transport.subjects.rpc(target, operation);
@@ -189,7 +191,8 @@ export function createClient<S extends AnyService>(
       return unwrapReply(reply.data);
     });
     if (!op) return result;
-    const checked = await parseSchema(op.output, result);
+    const checking = parseSchema(op.output, result);
+    const checked = checking instanceof Promise ? await checking : checking;
     if (!checked.success) {
       const issues = zodIssues(checked.error);
       throw coreErrors.create(

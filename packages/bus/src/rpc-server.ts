@@ -84,21 +84,33 @@ export interface RpcServer {
 }
 
 /**
+ * core's minimal RPC context, made once: its not-wired ports (jobs, events, progress) hold no
+ * per-request state, so requests share them (frozen) instead of allocating closures each
+ * time; `config` stays a fresh object per request.
+ */
+const UNWIRED: OperationContext = minimalContext({
+  service: '',
+  requestId: '',
+  transport: 'rpc',
+  log: undefined as unknown as Logger,
+  signal: undefined as unknown as AbortSignal,
+});
+// Shared, so nobody's handler may change them for the next request.
+Object.freeze(UNWIRED.jobs);
+Object.freeze(UNWIRED.events);
+
+/**
  * The context used when no createContext is given: no database, no queue, no event bus.
  * `log` and `signal` stay lazy: they are read from `init` when the handler reads them.
  */
 export function defaultRpcContext(init: RpcContextInit): OperationContext {
-  const base = minimalContext({
+  return {
+    ...UNWIRED,
+    config: {},
     service: init.service,
     requestId: init.requestId,
     caller: init.caller,
     traceparent: init.traceparent,
-    transport: 'rpc',
-    log: undefined as unknown as Logger,
-    signal: undefined as unknown as AbortSignal,
-  });
-  return {
-    ...base,
     get log() {
       return init.log;
     },
