@@ -7,9 +7,6 @@
  * rides the job. Real PostgreSQL, one process, the in-process bus and real NATS.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import { client } from '@bosun/bus';
 import {
   coreErrors,
@@ -20,7 +17,7 @@ import {
   parseTraceparent,
   subscribe,
 } from '@bosun/core';
-import { describeWithNats, requireNats, useTestDatabase } from '@bosun/testing';
+import { describeWithNats, requireNats, startOtlpReceiver, useTestDatabase } from '@bosun/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -95,24 +92,7 @@ interface OtlpBody {
   }>;
 }
 
-/** A local OTLP/HTTP receiver: records every POST /v1/traces body. */
-async function startReceiver(): Promise<{ server: Server; url: string; bodies: OtlpBody[] }> {
-  const bodies: OtlpBody[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') {
-        const raw = Buffer.concat(chunks);
-        const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
-        bodies.push(JSON.parse(text) as OtlpBody);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
-}
+const startReceiver = () => startOtlpReceiver<OtlpBody>();
 
 const attr = (span: OtlpSpan, key: string) => {
   const value = span.attributes?.find((a) => a.key === key)?.value;
@@ -187,7 +167,7 @@ const exporting = (bus: 'in-process' | 'nats') => () => {
     }
   });
   afterAll(async () => {
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    await receiver?.close();
     spans = [];
     serviceNames = [];
   });
@@ -279,7 +259,7 @@ describe('without OTEL_EXPORTER_OTLP_ENDPOINT, no provider and no export', () =>
       expect(parseTraceparent(jobsRun[0])?.traceId).toBe(TRACE_ID);
     } finally {
       await app.stop();
-      await new Promise((resolve) => receiver.server.close(resolve));
+      await receiver.close();
     }
     expect(receiver.bodies).toEqual([]);
   });

@@ -3,6 +3,8 @@
 export type { LeakCheckOptions, ResourceCounts } from './leak-check.js';
 export { assertNoLeakedResources, captureResources, leakedResources, useLeakCheck } from './leak-check.js';
 export { describeWithNats, natsUrl, requireNats } from './nats.js';
+export type { OtlpReceiver } from './otlp-receiver.js';
+export { startOtlpReceiver } from './otlp-receiver.js';
 export type { ExitResult, ServiceProcess, SpawnServiceOptions } from './process-harness.js';
 export { killAllServices, spawnService } from './process-harness.js';
 export type { TemplateOptions, TestDatabase } from './test-database.js';

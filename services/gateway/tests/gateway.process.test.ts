@@ -6,10 +6,7 @@
  * OTLP/HTTP receiver (the runtime's tracing component, flushed on SIGTERM; exit code 0).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import {
   createNatsTransport,
   type Heartbeat,
@@ -20,7 +17,7 @@ import {
   type Transport,
 } from '@bosun/bus';
 import { createLogger, defineService, operation } from '@bosun/core';
-import { describeWithNats, natsUrl, spawnService } from '@bosun/testing';
+import { describeWithNats, natsUrl, spawnService, startOtlpReceiver } from '@bosun/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
 
@@ -49,24 +46,7 @@ interface OtlpBody {
   }>;
 }
 
-/** A local OTLP/HTTP receiver: records every POST /v1/traces body. */
-async function startReceiver(): Promise<{ server: Server; url: string; bodies: OtlpBody[] }> {
-  const bodies: OtlpBody[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') {
-        const raw = Buffer.concat(chunks);
-        const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
-        bodies.push(JSON.parse(text) as OtlpBody);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
-}
+const startReceiver = () => startOtlpReceiver<OtlpBody>();
 
 describeWithNats('the gateway as its own process under runService', () => {
   const root = `t_gwp_${randomBytes(3).toString('hex')}`;
@@ -93,7 +73,7 @@ describeWithNats('the gateway as its own process under runService', () => {
     await beat?.stop();
     await rpc?.close();
     await bus?.close();
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    await receiver?.close();
   });
 
   test('serves the edge on PORT, beats once as gateway, and exports a client span per forwarded request', async () => {
