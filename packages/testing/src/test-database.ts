@@ -103,9 +103,21 @@ export async function createTestDatabase(
     name,
     url,
     drop: () =>
-      withAdmin(base, (admin) =>
-        admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`).then(() => {}),
-      ),
+      withAdmin(base, async (admin) => {
+        // DROP_WAITS_FOR_CLIENTS: pg's pool.end() resolves before its sockets close, so a
+        // connection the test already ended may still be open. FORCE would send it 57P01, which
+        // its pool re-emits as an 'error' nobody listens to any more (an uncaught exception in
+        // vitest). Give those connections up to 2 s to go; FORCE only what is still there.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await admin.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+      }),
   };
 }
 
