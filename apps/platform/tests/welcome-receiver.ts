@@ -8,15 +8,13 @@
  * Not here: checking signatures — the tests do that with the exported helper
  * (`@bosun/service-notifications/webhook-signature`), as a real receiver would.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import {
+  type ReceivedRequest as RawRequest,
+  startReceiver,
+} from '../../../services/notifications/tests/webhook-receiver.js';
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** Exactly the bytes received, as a receiver must verify them. */
-  body: string;
+export interface ReceivedRequest extends RawRequest {
   /** `data.user.email` of a welcome body; undefined for anything else. */
   email?: string;
 }
@@ -44,45 +42,25 @@ function emailOf(body: string): string | undefined {
   }
 }
 
+/** notifications' own test receiver, answering by a per-user plan instead of by request number. */
 export async function startWelcomeReceiver(): Promise<WelcomeReceiver> {
   const requests: ReceivedRequest[] = [];
-  const held: ServerResponse[] = [];
   const plans = new Map<string, Answer[]>();
   const requestsFor = (email: string) => requests.filter((r) => r.email === email);
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const received: ReceivedRequest = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        body,
-        email: emailOf(body),
-      };
-      requests.push(received);
-      const plan = received.email === undefined ? undefined : plans.get(received.email);
-      const n = received.email === undefined ? 0 : requestsFor(received.email).length - 1;
-      const answer = plan ? (plan[Math.min(n, plan.length - 1)] ?? 200) : 200;
-      if (answer === 'hold') held.push(res);
-      else res.writeHead(answer, { 'content-type': 'text/plain' }).end(`answer ${answer}`);
-    });
+  const receiver = await startReceiver((_n, raw) => {
+    const received: ReceivedRequest = { ...raw, email: emailOf(raw.body) };
+    requests.push(received);
+    if (received.email === undefined) return 200;
+    const plan = plans.get(received.email);
+    const n = requestsFor(received.email).length - 1;
+    return plan ? (plan[Math.min(n, plan.length - 1)] ?? 200) : 200;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hooks/welcome`,
+    url: receiver.url,
     requests,
     requestsFor,
     plan: (email, answers) => void plans.set(email, answers),
-    held,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of held) res.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    held: receiver.held,
+    close: () => receiver.close(),
   };
 }
