@@ -7,7 +7,7 @@
  * on PORT + 1 + i (portOffset), so the order of `services` is the rest of the port plan.
  */
 import { runService } from '@bosun/runtime';
-import { type GatewayConfig, gatewayComponent, gatewayEnv } from '@bosun/service-gateway/component';
+import { gatewayComponents } from '@bosun/service-gateway/component';
 import { notifications } from '@bosun/service-notifications';
 import { createRegistry } from '@bosun/service-registry';
 import { users } from '@bosun/service-users';
@@ -17,27 +17,14 @@ import { describePlatform } from './platform-urls.js';
 const registry = createRegistry();
 const services = [users, notifications, registry.service];
 
-let gateway: ReturnType<typeof gatewayComponent> | undefined;
+// Ready only once the edge can route to every service of this process.
+const gateway = gatewayComponents({ awaitServices: services.map((s) => s.name) });
 const app = await runService({
   services,
   env,
   process,
   extensions: { registry: registry.extension },
   portOffset: 1,
-  components: {
-    env: gatewayEnv,
-    create: ({ config, log, metrics, transport, tracer }) => {
-      gateway = gatewayComponent({
-        config: config as unknown as GatewayConfig,
-        log,
-        transport,
-        metricsRegistry: metrics.registry,
-        tracer,
-        // Ready only once the edge can route to every service of this process.
-        awaitServices: services.map((s) => s.name),
-      });
-      return gateway;
-    },
-  },
+  components: gateway,
 });
-if (app?.lifecycle.state === 'ready') process.stderr.write(describePlatform(app, gateway?.url));
+if (app?.lifecycle.state === 'ready') process.stderr.write(describePlatform(app, gateway.edge?.url));

@@ -9,10 +9,12 @@
  * Not here: the gateway itself (create-gateway.ts).
  */
 import type { Component } from '@bosun/core';
-import type { GatewayComponent, GatewayOptions } from './create-gateway.js';
+import type { ProcessComponents } from '@bosun/runtime';
+import type { GatewayComponent, GatewayConfig, GatewayOptions } from './create-gateway.js';
+import { gatewayEnv } from './gateway-env.js';
 
 export type { GatewayComponent, GatewayConfig, GatewayOptions } from './create-gateway.js';
-export { gatewayEnv } from './gateway-env.js';
+export { gatewayEnv };
 
 /** @example runService({ ..., components: { env: gatewayEnv, create: (p) => gatewayComponent({ config: p.config, transport: p.transport, log: p.log }) } }) */
 export function gatewayComponent(options: GatewayOptions): GatewayComponent {
@@ -34,4 +36,35 @@ export function gatewayComponent(options: GatewayOptions): GatewayComponent {
     url: { get: () => inner?.url, enumerable: true },
     catalog: { get: () => inner?.catalog, enumerable: true },
   }) as GatewayComponent;
+}
+
+/**
+ * The gateway as runService's `components`: its variables (gatewayEnv) parsed with the
+ * process's, the edge built from the runtime's parts (logger, metrics, bus, tracer), and its
+ * URL for the `serving` log. What both the gateway's own main.ts and apps/platform hand over.
+ * @example await runService({ services, env, process, components: gatewayComponents() });
+ */
+export function gatewayComponents(
+  extra: Pick<GatewayOptions, 'awaitServices'> = {},
+): ProcessComponents & { readonly edge: GatewayComponent | undefined } {
+  let edge: GatewayComponent | undefined;
+  return {
+    env: gatewayEnv,
+    create: ({ config, log, metrics, transport, tracer }) => {
+      edge = gatewayComponent({
+        // The process config holds gatewayEnv's variables: `env` above merged them in.
+        config: config as unknown as GatewayConfig,
+        log,
+        transport,
+        metricsRegistry: metrics.registry,
+        tracer,
+        ...extra,
+      });
+      return edge;
+    },
+    urls: () => [edge?.url],
+    get edge() {
+      return edge;
+    },
+  };
 }

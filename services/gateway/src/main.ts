@@ -10,28 +10,13 @@
  */
 import { runService } from '@bosun/runtime';
 import { env } from './config.js';
-import { type GatewayConfig, gatewayComponent } from './gateway-component.js';
+import { gatewayComponents } from './gateway-component.js';
 import { gateway } from './gateway-definition.js';
-import { gatewayEnv } from './gateway-env.js';
 
-let edge: ReturnType<typeof gatewayComponent> | undefined;
 await runService({
   services: gateway,
   env,
   process,
   extensions: { gateway: { transports: false } },
-  components: {
-    env: gatewayEnv,
-    create: ({ config, log, metrics, transport, tracer }) => {
-      edge = gatewayComponent({
-        config: config as unknown as GatewayConfig,
-        log,
-        transport,
-        metricsRegistry: metrics.registry,
-        tracer,
-      });
-      return edge;
-    },
-    urls: () => [edge?.url],
-  },
+  components: gatewayComponents(),
 });
